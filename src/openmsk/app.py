@@ -1,0 +1,96 @@
+"""The FastAPI app factory and composition root: picks the store, queue and notifier."""
+
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from openmsk import notify_jobs  # noqa: F401 - registers the notify.send job
+from openmsk.auth.secrets import LinkSigner
+from openmsk.auth.throttle import AttemptThrottle
+from openmsk.config import Settings, get_settings
+from openmsk.console.rendering import html_error
+from openmsk.db import Database
+from openmsk.errors import install_error_handlers
+from openmsk.jobs.inprocess import InProcessQueue
+from openmsk.jobs.registry import JobContext, JobQueue
+from openmsk.jobs.scheduler import Scheduler, redis_claim
+from openmsk.logs import configure_logging
+from openmsk.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from openmsk.notify import Notifier, make_notifier
+
+STATIC_DIR = Path(__file__).parent / "console" / "static"
+
+
+@dataclass
+class Services:
+    """Everything the app and the workers share, built once per process."""
+
+    settings: Settings
+    db: Database
+    notifier: Notifier
+    queue: JobQueue
+    context: JobContext
+
+
+def build_services(settings: Settings, *, notifier: Notifier | None = None,
+                   db: Database | None = None) -> Services:
+    """Compose the store, notifier and job queue the settings ask for."""
+    db = db or Database(settings.resolved_database_url())
+    notifier = notifier or make_notifier(settings)
+    context = JobContext(db=db, notifier=notifier, settings=settings)
+    if settings.redis_url:
+        from openmsk.jobs.redisqueue import RedisQueue
+
+        queue: JobQueue = RedisQueue(settings.redis_url, context)
+    else:
+        queue = InProcessQueue(context)
+    context.queue = queue
+    return Services(settings=settings, db=db, notifier=notifier, queue=queue, context=context)
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None,
+               run_scheduler: bool = False) -> FastAPI:
+    """Build the app; tests pass their own services, `openmsk serve` runs the scheduler."""
+    settings = settings or (services.settings if services else get_settings())
+    services = services or build_services(settings)
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        scheduler = None
+        if run_scheduler:
+            claim = redis_claim(settings.redis_url) if settings.redis_url else None
+            scheduler = Scheduler(services.queue, claim=claim).start()
+        yield
+        if scheduler:
+            scheduler.stop()
+
+    app = FastAPI(title="OpenMSK", version="0.1.0", lifespan=lifespan,
+                  description="Whole-person digital clinic for musculoskeletal pain.")
+    app.state.settings = settings
+    app.state.db = services.db
+    app.state.queue = services.queue
+    app.state.notifier = services.notifier
+    app.state.signer = LinkSigner(settings.resolved_secret_key())
+    app.state.throttle = AttemptThrottle()
+    install_error_handlers(app)
+    app.state.html_error = html_error
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    _include_routers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    from openmsk import health
+    from openmsk.auth import views as auth_views
+    from openmsk.careteam import views as careteam_views
+    from openmsk.console import views as console_views
+    from openmsk.members import views as member_views
+
+    for module in (health, auth_views, member_views, careteam_views, console_views):
+        app.include_router(module.router)

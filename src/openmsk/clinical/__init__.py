@@ -1,0 +1,1 @@
+"""Pure, shared clinical code sets and calculations (no database, no web)."""

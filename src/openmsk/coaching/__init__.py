@@ -1,0 +1,1 @@
+"""Health coaching: pure nudge rules, delivery policy, idempotent outbox and simulator."""

@@ -1,0 +1,147 @@
+"""Stream FHIR R4 resources out of Bundle (.json/.json.gz) and NDJSON (.ndjson/.ndjson.gz) files.
+
+One file is open at a time; a Bundle file is parsed whole (memory bounded by that file),
+an NDJSON file line by line. Bad files, lines and entries are reported as `ReadProblem`s
+(file, line or entry index, error) instead of raising.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+BUNDLE_SUFFIXES = (".json", ".json.gz")
+NDJSON_SUFFIXES = (".ndjson", ".ndjson.gz")
+SUPPORTED_SUFFIXES = BUNDLE_SUFFIXES + NDJSON_SUFFIXES
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedResource:
+    """A resource with where it came from (file, 0-based entry index or 1-based line, fullUrl)."""
+
+    resource: dict[str, Any]
+    path: str
+    location: str
+    full_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadProblem:
+    """Something in a file that could not be read; never holds resource content."""
+
+    path: str
+    location: str
+    error: str
+
+
+def is_supported(path: Path) -> bool:
+    """True when the file name ends with a supported FHIR file suffix."""
+    return path.name.lower().endswith(SUPPORTED_SUFFIXES)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Yield files from the given paths, walking directories in sorted order."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p))
+        else:
+            yield path
+
+
+def _open_text(path: Path) -> IO[str]:
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open("r", encoding="utf-8")
+
+
+def iter_file(path: str | Path) -> Iterator[SourcedResource | ReadProblem]:
+    """Yield every resource of one file, or a ReadProblem for each part that cannot be read."""
+    path = Path(path)
+    name = path.name.lower()
+    if not name.endswith(SUPPORTED_SUFFIXES):
+        yield ReadProblem(str(path), "file", "unsupported file type (expected .json, .ndjson, optionally .gz)")
+        return
+    try:
+        if name.endswith(NDJSON_SUFFIXES):
+            yield from _iter_ndjson(path)
+        else:
+            yield from _iter_bundle_file(path)
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        yield ReadProblem(str(path), "file", f"cannot read file: {type(exc).__name__}")
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[SourcedResource | ReadProblem]:
+    """Yield resources and problems from many files (directories expanded), one file at a time."""
+    for path in expand_paths(paths):
+        yield from iter_file(path)
+
+
+def _iter_ndjson(path: Path) -> Iterator[SourcedResource | ReadProblem]:
+    with _open_text(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            location = f"line {number}"
+            try:
+                resource = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield ReadProblem(str(path), location, f"invalid JSON at column {exc.colno}")
+                continue
+            problem = _resource_problem(resource)
+            if problem:
+                yield ReadProblem(str(path), location, problem)
+            elif resource.get("resourceType") == "Bundle":
+                yield from _iter_entries(resource, str(path), f"{location} ")
+            else:
+                yield SourcedResource(resource, str(path), location)
+
+
+def _iter_bundle_file(path: Path) -> Iterator[SourcedResource | ReadProblem]:
+    with _open_text(path) as handle:
+        try:
+            document = json.load(handle)
+        except json.JSONDecodeError as exc:
+            yield ReadProblem(str(path), f"line {exc.lineno}", f"invalid JSON at column {exc.colno}")
+            return
+    problem = _resource_problem(document)
+    if problem:
+        yield ReadProblem(str(path), "file", problem)
+    elif document.get("resourceType") == "Bundle":
+        yield from _iter_entries(document, str(path), "")
+    else:
+        yield SourcedResource(document, str(path), "file")
+
+
+def _iter_entries(bundle: dict[str, Any], path: str, prefix: str) -> Iterator[SourcedResource | ReadProblem]:
+    entries = bundle.get("entry", [])
+    if not isinstance(entries, list):
+        yield ReadProblem(path, f"{prefix}Bundle.entry", "entry is not a list")
+        return
+    for index, entry in enumerate(entries):
+        location = f"{prefix}entry {index}"
+        if not isinstance(entry, dict):
+            yield ReadProblem(path, location, "entry is not an object")
+            continue
+        resource = entry.get("resource")
+        if resource is None:
+            # Batch/transaction responses and DELETE requests carry no resource: nothing to read.
+            continue
+        problem = _resource_problem(resource)
+        full_url = entry.get("fullUrl") if isinstance(entry.get("fullUrl"), str) else None
+        if problem:
+            yield ReadProblem(path, location, problem)
+        else:
+            yield SourcedResource(resource, path, location, full_url)
+
+
+def _resource_problem(resource: Any) -> str | None:
+    if not isinstance(resource, dict):
+        return "resource is not a JSON object"
+    if not isinstance(resource.get("resourceType"), str) or not resource["resourceType"]:
+        return "resourceType missing"
+    return None

@@ -1,0 +1,5 @@
+"""Background work: named jobs, events that fan out to jobs, and periodic schedules."""
+
+from openmsk.jobs.registry import JobContext, emit, every, job, run_job, subscribe
+
+__all__ = ["JobContext", "emit", "every", "job", "run_job", "subscribe"]

@@ -1,0 +1,92 @@
+"""The registry of jobs, event subscriptions and periodic schedules, and how a job is run."""
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from openmsk.config import Settings
+    from openmsk.db import Database
+    from openmsk.notify import Notifier
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[..., None]
+_handlers: dict[str, Handler] = {}
+_subscribers: dict[str, list[str]] = {}
+_periodic: dict[str, float] = {}
+
+
+class JobQueue(Protocol):
+    """Where jobs are sent: in-process threads by default, Redis workers when configured."""
+
+    def enqueue(self, name: str, payload: dict[str, Any]) -> None:
+        """Schedule one run of the named job with a JSON-serializable payload."""
+
+    def close(self) -> None:
+        """Stop accepting work and release resources."""
+
+
+@dataclass
+class JobContext:
+    """What a running job may use: the database, the notifier, settings and the queue."""
+
+    db: "Database"
+    notifier: "Notifier"
+    settings: "Settings"
+    queue: JobQueue | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def job(name: str) -> Callable[[Handler], Handler]:
+    """Register a function `fn(ctx, **payload)` as the job called `name`."""
+
+    def register(fn: Handler) -> Handler:
+        if name in _handlers and _handlers[name] is not fn:
+            raise ValueError(f"job {name!r} is already registered")
+        _handlers[name] = fn
+        return fn
+
+    return register
+
+
+def subscribe(event: str, job_name: str) -> None:
+    """Run the job every time the event is emitted."""
+    names = _subscribers.setdefault(event, [])
+    if job_name not in names:
+        names.append(job_name)
+
+
+def every(seconds: float, job_name: str) -> None:
+    """Run the job periodically, about every `seconds`."""
+    if seconds <= 0:
+        raise ValueError("a period must be positive")
+    _periodic[job_name] = seconds
+
+
+def periodic_jobs() -> dict[str, float]:
+    """The registered schedules: job name to period in seconds."""
+    return dict(_periodic)
+
+
+def check_payload(name: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Refuse unknown jobs and payloads that would not survive a trip through a broker."""
+    if name not in _handlers:
+        raise KeyError(f"unknown job {name!r}")
+    return json.loads(json.dumps(payload))
+
+
+def emit(queue: JobQueue, event: str, payload: dict[str, Any]) -> int:
+    """Enqueue every job subscribed to the event; returns how many were enqueued."""
+    names = _subscribers.get(event, [])
+    for name in names:
+        queue.enqueue(name, {**payload, "event": event})
+    return len(names)
+
+
+def run_job(ctx: JobContext, name: str, payload: dict[str, Any]) -> None:
+    """Run one job now, in this thread."""
+    _handlers[name](ctx, **payload)
+    log.info("job done", extra={"job": name})

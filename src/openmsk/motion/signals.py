@@ -1,0 +1,110 @@
+"""Per-frame movement signals from a Recording: joint angles, heights, displacements, side and view."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from openmsk.motion.filters import fill_short_gaps, gate
+from openmsk.motion.geometry import angle_between, project_out
+from openmsk.motion.recording import JOINTS, Recording
+
+SIDES = ("left", "right")
+
+
+@dataclass(frozen=True)
+class SignalDef:
+    """How to compute one scalar signal; joint names without a side get the side prefix."""
+
+    kind: str  # angle | height | lateral | imu_angle
+    a: tuple[str, ...] = ()  # first vector (from, to) or a pseudo vector: "up", "down"
+    b: tuple[str, ...] = ()  # second vector
+    joint: str = ""  # height/lateral: the moving joint
+    ref: str = ""  # height/lateral: the reference joint
+    scale: tuple[str, ...] = ()  # height/lateral: segment whose length normalises the displacement
+    plane: str = "3d"  # 3d | image (drop depth)
+    segments: tuple[str, ...] = ()  # imu_angle: (proximal, distal) segment names without side
+
+
+def sided(name: str, side: str) -> str:
+    """Prefix a joint name with the side unless it is a midline joint."""
+    return name if name in JOINTS or name in ("up", "down") else f"{side}_{name}"
+
+
+def _point(rec: Recording, name: str, side: str, dims: int) -> tuple[np.ndarray, np.ndarray]:
+    joint = sided(name, side)
+    return rec.joint(joint)[:, :dims], rec.joint_confidence(joint)
+
+
+def _vector(rec: Recording, pair: tuple[str, ...], side: str, dims: int) -> tuple[np.ndarray, np.ndarray]:
+    if pair[0] in ("up", "down"):
+        sign = 1.0 if pair[0] == "up" else -1.0
+        v = sign * np.asarray(rec.up, dtype=float)[:dims]
+        return np.broadcast_to(v, (rec.frames, dims)), np.ones(rec.frames)
+    p, cp = _point(rec, pair[0], side, dims)
+    q, cq = _point(rec, pair[1], side, dims)
+    return q - p, np.minimum(cp, cq)
+
+
+def _length(rec: Recording, pair: tuple[str, ...], side: str, dims: int) -> float:
+    v, _ = _vector(rec, pair, side, dims)
+    n = np.linalg.norm(v, axis=1)
+    return float(np.nanmedian(n)) if np.isfinite(n).any() else np.nan
+
+
+def raw_signal(rec: Recording, sig: SignalDef, side: str) -> tuple[np.ndarray, np.ndarray]:
+    """Unfiltered signal and its per-frame confidence for one side."""
+    dims = rec.positions.shape[2] if sig.plane == "3d" else 2
+    if sig.kind == "angle":
+        u, cu = _vector(rec, sig.a, side, dims)
+        v, cv = _vector(rec, sig.b, side, dims)
+        return angle_between(u, v), np.minimum(cu, cv)
+    p, cp = _point(rec, sig.joint, side, dims)
+    r, cr = _point(rec, sig.ref, side, dims)
+    scale = _length(rec, sig.scale, side, dims)
+    if sig.kind == "height":
+        up = np.asarray(rec.up, dtype=float)[:dims]
+        return (p - r) @ up / scale, np.minimum(cp, cr)
+    if sig.kind == "lateral":
+        left, cl = _point(rec, "left_hip", side, dims)
+        right, cr2 = _point(rec, "right_hip", side, dims)
+        axis = project_out(right - left, rec.up)
+        axis /= np.linalg.norm(axis, axis=1, keepdims=True)
+        return np.abs(np.sum((p - r) * axis, axis=1)) / scale, np.minimum.reduce([cp, cr, cl, cr2])
+    raise ValueError(f"unknown signal kind {sig.kind!r}")
+
+
+def clean_signal(x: np.ndarray, conf: np.ndarray, t: np.ndarray, min_confidence: float,
+                 max_gap_s: float) -> np.ndarray:
+    """Gate low-confidence frames to gaps and interpolate gaps up to max_gap_s."""
+    return fill_short_gaps(gate(x, conf, min_confidence), t, max_gap_s)
+
+
+def observed_range(x: np.ndarray) -> float:
+    """Robust range (2nd to 98th percentile) of the finite samples."""
+    x = x[np.isfinite(x)]
+    return float(np.percentile(x, 98) - np.percentile(x, 2)) if len(x) > 2 else 0.0
+
+
+def detect_side(per_side: dict[str, np.ndarray], conf: dict[str, np.ndarray]) -> str:
+    """The side that moves more, weighted by how visible it is."""
+    score = {s: observed_range(per_side[s]) * float(np.nanmean(conf[s]) if len(conf[s]) else 0.0)
+             for s in per_side}
+    return max(score, key=lambda s: score[s])
+
+
+# Shoulder width over trunk length is ~0.8 facing the camera and ~0 side on (adult anthropometry,
+# Winter 2009, segment lengths as fractions of height: shoulder width 0.259 H, trunk ~0.30 H).
+SAGITTAL_WIDTH_RATIO = 0.35
+
+
+def detect_view(rec: Recording) -> str:
+    """"frontal" or "sagittal" from the apparent shoulder width relative to trunk length."""
+    if rec.is_imu:
+        return "unknown"
+    ls, rs = rec.joint("left_shoulder")[:, :2], rec.joint("right_shoulder")[:, :2]
+    neck, pelvis = rec.joint("neck")[:, :2], rec.joint("pelvis")[:, :2]
+    width = np.nanmedian(np.linalg.norm(ls - rs, axis=1))
+    trunk = np.nanmedian(np.linalg.norm(neck - pelvis, axis=1))
+    if not np.isfinite(width) or not np.isfinite(trunk) or trunk == 0:
+        return "unknown"
+    return "sagittal" if width / trunk < SAGITTAL_WIDTH_RATIO else "frontal"

@@ -1,0 +1,85 @@
+"""The spec's signal for a recording: per side, gated, gap-filled, filtered, and combined."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from openmsk.motion.filters import causal, finite_runs, zero_phase
+from openmsk.motion.imu import imu_joint_angle
+from openmsk.motion.recording import Recording
+from openmsk.motion.signals import SIDES, SignalDef, clean_signal, detect_side, raw_signal
+from openmsk.motion.specs import MotionSpec
+
+
+@dataclass
+class Trace:
+    """Filtered signal used for segmentation, the side(s) it came from, and per-side signals."""
+
+    t: np.ndarray
+    value: np.ndarray
+    side: str
+    per_side: dict[str, np.ndarray]
+    gated_share: float
+    long_gaps: int
+
+
+def _imu_side_signal(rec: Recording, sig: SignalDef, side: str) -> np.ndarray:
+    proximal, distal = (s if s == "pelvis" else f"{side}_{s}" for s in sig.segments)
+    return imu_joint_angle(rec, proximal, distal)
+
+
+def side_signals(rec: Recording, spec: MotionSpec) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Cleaned (gated, short gaps filled) signal and confidence for each side."""
+    values, confs = {}, {}
+    for side in SIDES:
+        if rec.is_imu:
+            if spec.imu_signal is None:
+                raise ValueError(f"exercise {spec.id} has no IMU signal")
+            x = _imu_side_signal(rec, spec.imu_signal, side)
+            values[side], confs[side] = x, np.ones_like(x)
+            continue
+        x, conf = raw_signal(rec, spec.signal, side)
+        values[side] = clean_signal(x, conf, rec.t, spec.min_confidence, spec.max_gap_s)
+        confs[side] = conf
+    return values, confs
+
+
+def pick_side(per_side: dict[str, np.ndarray], confs: dict[str, np.ndarray], spec: MotionSpec) -> str:
+    """The side whose signal holds the most rep-like movement (sum of complete rep ranges).
+
+    A glitchy occluded joint can have a large raw range without clean reps, so range alone misleads.
+    """
+    from openmsk.motion.segmentation import segment
+
+    scores = {}
+    for side, x in per_side.items():
+        windows = [w for w in segment(x, spec.min_excursion) if w.complete]
+        finite = x[np.isfinite(x)]
+        if not windows or not len(finite):
+            scores[side] = 0.0
+            continue
+        # An exercise signal rests near its start level; a stuck, glitching joint does not.
+        low, high = np.percentile(finite, [2, 98])
+        at_rest = float(np.mean(finite < low + 0.3 * (high - low)))
+        scores[side] = at_rest * sum(float(x[w.peak] - x[w.start]) for w in windows)
+    if max(scores.values()) <= 0:
+        return detect_side(per_side, confs)
+    return max(scores, key=lambda s: scores[s])
+
+
+def build_trace(rec: Recording, spec: MotionSpec, live: bool = False) -> Trace:
+    """Combine sides as the spec says and low-pass (zero-phase offline, causal when live)."""
+    values, confs = side_signals(rec, spec)
+    smooth = causal if live else zero_phase
+    per_side = {s: smooth(v, rec.rate_hz) for s, v in values.items()}
+    if spec.sides == "both":
+        side = "both"
+        stacked = np.vstack([per_side[s] for s in SIDES])
+        count = np.isfinite(stacked).sum(axis=0)
+        value = np.where(count > 0, np.nansum(stacked, axis=0) / np.maximum(count, 1), np.nan)
+    else:
+        side = spec.sides if spec.sides in SIDES else pick_side(per_side, confs, spec)
+        value = per_side[side]
+    gated = float(np.mean(~np.isfinite(value))) if len(value) else 0.0
+    runs = finite_runs(value)
+    return Trace(rec.t, value, side, per_side, gated, max(0, len(runs) - 1))

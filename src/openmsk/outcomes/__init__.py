@@ -1,0 +1,1 @@
+"""Program outcomes: longitudinal CSV loading, cohort analytics, suppression, reports."""
