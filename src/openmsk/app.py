@@ -87,10 +87,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
 def _include_routers(app: FastAPI) -> None:
     from openmsk import health
-    from openmsk.auth import views as auth_views
-    from openmsk.careteam import views as careteam_views
-    from openmsk.console import views as console_views
-    from openmsk.members import views as member_views
+    from openmsk.capabilities import modules
 
-    for module in (health, auth_views, member_views, careteam_views, console_views):
+    app.include_router(health.router)
+    for module in modules("views"):
         app.include_router(module.router)

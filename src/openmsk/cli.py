@@ -17,17 +17,12 @@ app.add_typer(users_app, name="users")
 
 
 def _add_capability_groups() -> None:
-    from openmsk.coaching.cli import app as nudges_app
-    from openmsk.escalation.cli import app as escalations_app
-    from openmsk.intake.cli import app as intake_app
-    from openmsk.motion.cli import app as motion_app
-    from openmsk.outcomes.cli import app as report_app
+    """Each capability's cli.py exposes GROUPS: {command group name: (Typer app, help)}."""
+    from openmsk.capabilities import modules
 
-    app.add_typer(intake_app, name="intake", help="Score questionnaires.")
-    app.add_typer(motion_app, name="motion", help="Analyze movement recordings.")
-    app.add_typer(nudges_app, name="nudges", help="Simulate coaching nudges.")
-    app.add_typer(report_app, name="report", help="Program outcome reports.")
-    app.add_typer(escalations_app, name="escalations", help="Evaluate escalation rules over FHIR files.")
+    for module in modules("cli"):
+        for name, (group, help_text) in module.GROUPS.items():
+            app.add_typer(group, name=name, help=help_text)
 
 
 _add_capability_groups()
@@ -81,7 +76,7 @@ def worker(threads: int = 4) -> None:
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = "head",
+def db_upgrade(revision: str = "heads",
                url: Annotated[str, typer.Option(help="database URL (default: settings)")] = "") -> None:
     """Apply the schema migrations."""
     from openmsk.dbmigrate import upgrade

@@ -16,8 +16,8 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Migrate the database to the revision (latest by default)."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Migrate the database to the revision (every head by default)."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), revision)

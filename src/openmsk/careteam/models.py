@@ -41,3 +41,29 @@ class CareTeamAssignment(Base):
     assigned_by: Mapped[str | None] = mapped_column(String(36))
     reason: Mapped[str] = mapped_column(String(200), default="")
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Task(Base):
+    """Work for the care team about one member: review an intake, answer a message, act on a flag."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_open_by_role", "assignee_role", "status", "due_at"),
+        Index("ix_tasks_member", "member_id", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    assignee_role: Mapped[str] = mapped_column(String(32))
+    assignee_clinician_id: Mapped[str | None] = mapped_column(ForeignKey("clinicians.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(48))
+    priority: Mapped[str] = mapped_column(String(16), default="routine")
+    title: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(String(2000), default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by: Mapped[str | None] = mapped_column(String(36))
+    source: Mapped[str] = mapped_column(String(120), default="")
+    dedup_key: Mapped[str | None] = mapped_column(String(160), unique=True)

@@ -43,3 +43,5 @@ def simulate_command(
     for nudge in nudges:
         typer.echo(f"{nudge.local_time.isoformat()}  {nudge.kind:<17} {nudge.channel:<10} {nudge.reason}")
     typer.echo(f"{len(nudges)} nudge(s) over {parsed.weeks} week(s)", err=True)
+
+GROUPS = {"nudges": (app, "Simulate coaching nudges.")}

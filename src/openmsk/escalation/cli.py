@@ -108,3 +108,5 @@ def evaluate(
                f"{start.isoformat() if start else 'all history'}")
 
 
+
+GROUPS = {"escalations": (app, "Evaluate escalation rules over FHIR files.")}

@@ -96,3 +96,5 @@ def _human(result: dict[str, Any]) -> str:
         return f"invalid  {result['error']}"
     flags = ",".join(result["flags"]) or "-"
     return f"total={result['total']}  severity={result['severity'] or '-'}  flags={flags}"
+
+GROUPS = {"intake": (app, "Score questionnaires.")}

@@ -53,3 +53,5 @@ def exercises_command() -> None:
     """List the exercise ids that have motion specs."""
     for exercise_id, spec in sorted(load_specs().items()):
         typer.echo(f"{exercise_id}\t{spec.name}")
+
+GROUPS = {"motion": (app, "Analyze movement recordings.")}

@@ -104,3 +104,5 @@ def synthetic(
 
     rows = write_cohort_csv(generate_cohort(members, seed), out)
     typer.echo(f"wrote {rows} synthetic rows for {members} members to {out}", err=True)
+
+GROUPS = {"report": (app, "Program outcome reports.")}
