@@ -81,6 +81,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     _include_routers(app)
+    for static in sorted(Path(__file__).parent.glob("*/static")):
+        if static.parent.name != "console":  # each capability's own assets under /static/<name>/
+            app.mount(f"/static/{static.parent.name}", StaticFiles(directory=static), name=f"static-{static.parent.name}")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

@@ -35,7 +35,7 @@ def iter_routes(app: FastAPI) -> Iterator[RouteInfo]:
                                 declared_policy(original.dependant), kind)
             elif path in FRAMEWORK_PATHS:
                 yield RouteInfo(path, frozenset(getattr(original, "methods", None) or ()), "framework", "framework")
-            elif original.__class__.__name__ == "Mount" and path == "/static":
+            elif original.__class__.__name__ == "Mount" and path.startswith("/static"):
                 yield RouteInfo(path, frozenset({"GET"}), "static", "static")
             else:
                 yield RouteInfo(path, frozenset(), None, type(original).__name__)

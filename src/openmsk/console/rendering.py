@@ -10,9 +10,15 @@ from urllib.parse import quote
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from openmsk.console.nav import nav_links
 from openmsk.errors import Forbidden
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# Every capability may keep page templates in its own templates/ folder; names are prefixed by
+# capability (e.g. intake_onboarding.html) so that they never clash.
+TEMPLATE_DIRS = [Path(__file__).parent / "templates"] + sorted(
+    p for p in Path(__file__).parents[1].glob("*/templates") if p.parent.name != "console")
+templates = Jinja2Templates(directory=TEMPLATE_DIRS)
+templates.env.globals["nav_links"] = nav_links
 FORM_COOKIE = "openmsk_form"
 
 

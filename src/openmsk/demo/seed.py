@@ -12,9 +12,12 @@ from openmsk.auth.service import create_user, set_password
 from openmsk.careteam import service as careteam
 from openmsk.config import Settings
 from openmsk.db import Database, utcnow
+from openmsk.capabilities import modules
+from openmsk.careteam.models import Clinician
 from openmsk.demo import generator
+from openmsk.demo.context import DemoContext
 from openmsk.members import service as members
-from openmsk.members.models import Organization
+from openmsk.members.models import Member, Organization
 from openmsk.members.schemas import MemberCreate, OrganizationCreate
 
 ORG_NAME = "Northwind Logistics (synthetic demo employer)"
@@ -67,6 +70,7 @@ def seed(db: Database, *, n_members: int = 50) -> list[dict]:
                                       capacity=40 if c.team == "A" else 60)
             if c.team == "A" or c.role == "physical_therapist":
                 login(session, user, f"{c.role} (team {c.team})")
+        seeded: list[tuple[Member, generator.DemoMember]] = []
         for i, m in enumerate(generator.members(today, n_members)):
             member = members.enroll_member(session, actor=None, today=today, synthetic=True, data=MemberCreate(
                 organization_id=org.id, given_name=m.given_name, family_name=m.family_name,
@@ -77,4 +81,28 @@ def seed(db: Database, *, n_members: int = 50) -> list[dict]:
                                  roles=["physical_therapist", "health_coach", *m.extra_roles])
             if i == 0:
                 login(session, session.get(User, member.user_id), "member")
+            seeded.append((member, m))
+        session.flush()
+        run_capability_hooks(DemoContext(
+            session=session, today=today, organization_id=org.id, members=seeded,
+            clinicians=_clinicians_by_role(session)))
     return logins
+
+
+# Capabilities whose demo data others build on go first; any other demo hook runs after these.
+HOOK_ORDER = ("intake", "exercise", "motion", "coaching", "interop", "escalation", "outcomes")
+
+
+def run_capability_hooks(ctx: DemoContext) -> None:
+    """Call `seed_demo(ctx)` of every capability that has a demo.py, in dependency order."""
+    hooks = {m.__name__.split(".")[1]: m for m in modules("demo") if hasattr(m, "seed_demo")}
+    for name in sorted(hooks, key=lambda n: (HOOK_ORDER.index(n) if n in HOOK_ORDER else len(HOOK_ORDER), n)):
+        hooks[name].seed_demo(ctx)
+        ctx.session.flush()
+
+
+def _clinicians_by_role(session) -> dict[str, list[Clinician]]:
+    by_role: dict[str, list[Clinician]] = {}
+    for clinician in session.scalars(select(Clinician).order_by(Clinician.display_name)):
+        by_role.setdefault(clinician.role, []).append(clinician)
+    return by_role

@@ -1,0 +1,52 @@
+"""The navigation bar: each capability adds its links for the audiences that use them."""
+
+from dataclasses import dataclass
+
+from openmsk.auth.principal import Principal
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link shown to members, clinicians (optionally one role), admins or program admins."""
+
+    label: str
+    href: str
+    audience: str
+    role: str | None = None
+    order: int = 50
+
+
+_LINKS: list[NavLink] = []
+
+
+def add_nav_link(label: str, href: str, audience: str, *, role: str | None = None, order: int = 50) -> None:
+    """Register a link once (repeated imports do not duplicate it)."""
+    link = NavLink(label, href, audience, role, order)
+    if link not in _LINKS:
+        _LINKS.append(link)
+
+
+def _shown(link: NavLink, principal: Principal) -> bool:
+    if link.audience == "member":
+        return principal.is_member
+    if link.audience == "clinician":
+        return principal.is_clinician and (link.role is None or link.role in principal.roles)
+    if link.audience == "admin":
+        return principal.is_admin
+    if link.audience == "program_admin":
+        return principal.is_program_admin or principal.is_admin
+    return False
+
+
+def nav_links(principal: Principal | None) -> list[NavLink]:
+    """The links for this principal, in order."""
+    if principal is None:
+        return []
+    return sorted((link for link in _LINKS if _shown(link, principal)), key=lambda link: (link.order, link.label))
+
+
+add_nav_link("My members", "/console", "clinician", order=10)
+add_nav_link("My program", "/me", "member", order=10)
+add_nav_link("Accounts", "/admin/users", "admin", order=10)
+add_nav_link("Audit log", "/admin/audit", "admin", order=20)
+add_nav_link("Reports", "/reports", "program_admin", order=10)
