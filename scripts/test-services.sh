@@ -15,6 +15,7 @@ install_missing() {
   command -v redis-server >/dev/null || wanted+=(redis-server)
   command -v chromium >/dev/null || wanted+=(chromium chromium-driver)
   command -v ffmpeg >/dev/null || wanted+=(ffmpeg)
+  command -v pdftoppm >/dev/null || wanted+=(poppler-utils)
   [ ${#wanted[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     echo "test-services: missing ${wanted[*]} and not root; install them or the tests needing them fail" >&2
