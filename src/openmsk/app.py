@@ -44,7 +44,7 @@ def build_services(settings: Settings, *, notifier: Notifier | None = None,
     if settings.redis_url:
         from openmsk.jobs.redisqueue import RedisQueue
 
-        queue: JobQueue = RedisQueue(settings.redis_url, context)
+        queue: JobQueue = RedisQueue(settings.redis_url, context, namespace=settings.redis_namespace)
     else:
         queue = InProcessQueue(context)
     context.queue = queue

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     database_url: str = ""
     redis_url: str = ""
+    redis_namespace: str = "openmsk"
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
 

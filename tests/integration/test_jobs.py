@@ -126,3 +126,31 @@ def test_redis_claim_lets_only_one_replica_enqueue_a_slot(redis_url):
     assert claim(name, 42, 60) is True
     assert claim(name, 42, 60) is False
     assert claim(name, 43, 60) is True
+
+
+@pytest.mark.redis
+def test_app_configured_with_redis_sends_reset_links_through_a_queue_worker(settings, redis_url, notifier):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from openmsk.app import build_services, create_app
+    from tests.integration.clinic import build_clinic
+
+    settings.redis_url = redis_url
+    settings.redis_namespace = f"openmsk-test-{uuid.uuid4().hex}"
+    services = build_services(settings, notifier=notifier)
+    assert type(services.queue).__name__ == "RedisQueue"
+    clinic = build_clinic(services.db)
+    worker = services.queue.worker(threads=1)
+    try:
+        with TestClient(create_app(services=services)) as client:
+            assert client.post("/api/v1/auth/password-reset", json={"email": clinic.emails["ann"]}).status_code == 202
+        deadline = time.monotonic() + 15
+        while not notifier.outbox and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert re.search(r"/password-reset/\S+", notifier.last_to(clinic.emails["ann"]).body)
+    finally:
+        worker.stop()
+        services.queue.close()
+        services.db.dispose()
