@@ -152,7 +152,7 @@ def demo(host: str = "127.0.0.1", port: int = 8000,
     typer.echo("\nOpenMSK demo clinic (synthetic data). Sign in at "
                f"http://{host}:{port}/login with any of:", err=True)
     for login in logins:
-        typer.echo(f"  {login['role']:<22} {login['email']:<34} {login['password']}", err=True)
+        typer.echo(f"  {login['role']:<28} {login['email']:<44} {login['password']}", err=True)
     if not seed_only:
         serve(host=host, port=port)
 

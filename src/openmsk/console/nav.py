@@ -50,3 +50,27 @@ add_nav_link("My program", "/me", "member", order=10)
 add_nav_link("Accounts", "/admin/users", "admin", order=10)
 add_nav_link("Audit log", "/admin/audit", "admin", order=20)
 add_nav_link("Reports", "/reports", "program_admin", order=10)
+
+
+@dataclass(frozen=True)
+class ChartLink:
+    """A section of the clinician's member chart, at /console/members/{member_id}/<suffix>."""
+
+    label: str
+    suffix: str
+    order: int = 50
+
+
+_CHART: list[ChartLink] = []
+
+
+def add_chart_link(label: str, suffix: str, *, order: int = 50) -> None:
+    """Register a chart section once (e.g. add_chart_link("Intake", "intake"))."""
+    link = ChartLink(label, suffix.strip("/"), order)
+    if link not in _CHART:
+        _CHART.append(link)
+
+
+def chart_links() -> list[ChartLink]:
+    """The chart sections, in order."""
+    return sorted(_CHART, key=lambda link: (link.order, link.label))

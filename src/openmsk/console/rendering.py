@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from openmsk.console.nav import nav_links
+from openmsk.console.nav import chart_links, nav_links
 from openmsk.errors import Forbidden
 
 # Every capability may keep page templates in its own templates/ folder; names are prefixed by
@@ -19,6 +19,7 @@ TEMPLATE_DIRS = [Path(__file__).parent / "templates"] + sorted(
     p for p in Path(__file__).parents[1].glob("*/templates") if p.parent.name != "console")
 templates = Jinja2Templates(directory=TEMPLATE_DIRS)
 templates.env.globals["nav_links"] = nav_links
+templates.env.globals["chart_links"] = chart_links
 FORM_COOKIE = "openmsk_form"
 
 
