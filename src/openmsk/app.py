@@ -48,7 +48,15 @@ def build_services(settings: Settings, *, notifier: Notifier | None = None,
     else:
         queue = InProcessQueue(context)
     context.queue = queue
+    _register_jobs()
     return Services(settings=settings, db=db, notifier=notifier, queue=queue, context=context)
+
+
+def _register_jobs() -> None:
+    """Import every capability's jobs.py so that workers know each job and schedule by name."""
+    from openmsk.capabilities import modules
+
+    list(modules("jobs"))
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None,

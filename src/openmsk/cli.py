@@ -46,8 +46,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers_in_process: bool = 
 
     from openmsk.app import create_app
 
+    # Live-update streams stay open for minutes; do not let them hold a restart hostage.
     uvicorn.run(create_app(get_settings(), run_scheduler=workers_in_process), host=host, port=port,
-                access_log=False, log_config=None)
+                access_log=False, log_config=None, timeout_graceful_shutdown=5)
 
 
 @app.command()

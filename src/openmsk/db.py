@@ -68,7 +68,9 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # More connections than the server's 40 worker threads, so that a thread never waits for a
+    # connection held by a request that is itself waiting for a thread.
+    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=30)
 
 
 class Database:

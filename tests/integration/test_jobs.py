@@ -154,3 +154,27 @@ def test_app_configured_with_redis_sends_reset_links_through_a_queue_worker(sett
         worker.stop()
         services.queue.close()
         services.db.dispose()
+
+
+def test_events_emitted_after_commit_wait_for_the_commit_and_vanish_on_rollback(db):
+    from openmsk.jobs import emit_after_commit
+
+    class Recorder:
+        def __init__(self):
+            self.sent = []
+
+        def enqueue(self, name, payload):
+            self.sent.append(payload["value"])
+
+    queue = Recorder()
+    with db.transaction() as session:
+        emit_after_commit(session, queue, "test.happened", {"key": "k", "value": 1})
+        assert queue.sent == []
+    assert queue.sent == [1]
+    with pytest.raises(RuntimeError):
+        with db.transaction() as session:
+            emit_after_commit(session, queue, "test.happened", {"key": "k", "value": 2})
+            raise RuntimeError("the request failed")
+    with db.transaction() as session:
+        pass
+    assert queue.sent == [1]

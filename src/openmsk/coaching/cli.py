@@ -5,6 +5,7 @@ from pathlib import Path
 
 import typer
 
+from openmsk.coaching import jobs  # noqa: F401 - `openmsk worker` loads CLI groups: registers the nudge job
 from openmsk.coaching.scenario import parse_scenario
 from openmsk.coaching.scenario_fields import ScenarioError
 from openmsk.coaching.simulator import simulate

@@ -54,19 +54,25 @@ add_nav_link("Reports", "/reports", "program_admin", order=10)
 
 @dataclass(frozen=True)
 class ChartLink:
-    """A section of the clinician's member chart, at /console/members/{member_id}/<suffix>."""
+    """A section of the clinician's member chart; `path` may contain {member_id}."""
 
     label: str
-    suffix: str
+    path: str
     order: int = 50
+
+    def href(self, member_id: str) -> str:
+        """The section's URL for one member."""
+        return self.path.replace("{member_id}", member_id)
 
 
 _CHART: list[ChartLink] = []
 
 
-def add_chart_link(label: str, suffix: str, *, order: int = 50) -> None:
-    """Register a chart section once (e.g. add_chart_link("Intake", "intake"))."""
-    link = ChartLink(label, suffix.strip("/"), order)
+def add_chart_link(label: str, path: str, *, order: int = 50) -> None:
+    """Register a chart section once; a bare suffix ("intake") means /console/members/{member_id}/intake."""
+    if not path.startswith("/"):
+        path = "/console/members/{member_id}/" + path.strip("/")
+    link = ChartLink(label, path, order)
     if link not in _CHART:
         _CHART.append(link)
 

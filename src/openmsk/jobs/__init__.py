@@ -1,5 +1,5 @@
 """Background work: named jobs, events that fan out to jobs, and periodic schedules."""
 
-from openmsk.jobs.registry import JobContext, emit, every, job, run_job, subscribe
+from openmsk.jobs.registry import JobContext, emit, emit_after_commit, every, job, run_job, subscribe
 
-__all__ = ["JobContext", "emit", "every", "job", "run_job", "subscribe"]
+__all__ = ["JobContext", "emit", "emit_after_commit", "every", "job", "run_job", "subscribe"]

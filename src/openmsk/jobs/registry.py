@@ -90,3 +90,31 @@ def run_job(ctx: JobContext, name: str, payload: dict[str, Any]) -> None:
     """Run one job now, in this thread."""
     _handlers[name](ctx, **payload)
     log.info("job done", extra={"job": name})
+
+
+_PENDING = "openmsk_events_after_commit"
+
+
+def emit_after_commit(session, queue: JobQueue, event: str, payload: dict[str, Any]) -> None:
+    """Emit the event once the session's transaction commits (dropped if it rolls back).
+
+    A job that reacts to a change must be able to read that change, which an in-process worker
+    thread could otherwise try before the request's transaction has committed.
+    """
+    from sqlalchemy import event as sa_event
+
+    pending = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = []
+
+        def flush(sess) -> None:
+            items, sess.info[_PENDING] = list(sess.info.get(_PENDING, [])), []
+            for q, name, data in items:
+                emit(q, name, data)
+
+        def clear(sess) -> None:
+            sess.info[_PENDING] = []
+
+        sa_event.listen(session, "after_commit", flush)
+        sa_event.listen(session, "after_soft_rollback", lambda sess, _tx: clear(sess))
+    session.info[_PENDING].append((queue, event, payload))

@@ -48,6 +48,29 @@ def analyze_command(
         typer.echo(f"  warning: {warning}")
 
 
+@app.command("extract")
+def extract_command(
+    video: Path = typer.Argument(..., help="A video file (mp4, mov, ...)."),
+    out: Path = typer.Option(..., "--out", help="Landmark CSV to write (.csv or .csv.gz)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Extract MediaPipe Pose landmarks from a video (needs the optional MediaPipe install)."""
+    from openmsk.motion.extract import MissingExtra, mediapipe_estimator, video_frames, write_landmarks
+
+    if not video.is_file():
+        _fail(f"no such video file: {video}")
+    try:
+        stats = write_landmarks(video_frames(video), mediapipe_estimator(), out)
+    except MissingExtra as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(str(exc))
+    doc = {"video": str(video), "out": str(out), "frames": stats.frames, "frames_with_person": stats.detected}
+    if stats.frames and not stats.detected:
+        typer.echo("warning: no person was found in any frame", err=True)
+    typer.echo(json.dumps(doc) if as_json else f"{stats.frames} frames, a person in {stats.detected}: {out}")
+
+
 @app.command("exercises")
 def exercises_command() -> None:
     """List the exercise ids that have motion specs."""

@@ -86,12 +86,12 @@ def form_features(rec: Recording, view: str, start: int, end: int) -> dict[str, 
     """Form measures over one rep window (NaN where the recording cannot show them)."""
     if rec.is_imu:
         return {}
-    trunk, pelvis = trunk_angles(rec), pelvic_obliquity(rec)
+    trunk, pelvis, heel = trunk_angles(rec), pelvic_obliquity(rec), heel_height(rec)
     feats = {
         "trunk_lean_deg": _window_stat(trunk, start, end, np.max),
         "trunk_change_deg": _window_stat(np.abs(trunk - trunk[start]), start, end, np.max),
         "hip_hike_deg": _window_stat(np.abs(pelvis - pelvis[start]), start, end, np.max),
-        "heel_lift": _window_stat(heel_height(rec) - heel_height(rec)[start], start, end, np.max),
+        "heel_lift": _window_stat(heel - heel[start], start, end, np.max),
     }
     feats["knee_ankle_ratio"] = (_window_stat(knee_ankle_ratio(rec), start, end, np.min)
                                  if view != "sagittal" else np.nan)

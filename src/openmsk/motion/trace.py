@@ -44,10 +44,28 @@ def side_signals(rec: Recording, spec: MotionSpec) -> tuple[dict[str, np.ndarray
     return values, confs
 
 
-def pick_side(per_side: dict[str, np.ndarray], confs: dict[str, np.ndarray], spec: MotionSpec) -> str:
+# An occluded limb that the tracker keeps re-guessing jumps between poses from frame to frame;
+# jitter (raw minus smoothed, RMS) above ~2% of the signal's own range marks such a side (CONFIG,
+# chosen on UI-PRMD m08, where Kinect flips the far arm by up to 70 degrees between frames).
+JITTER_RATIO = 0.02
+
+
+def jitter_weight(raw: np.ndarray, smooth: np.ndarray, span: float) -> float:
+    """1 for a smooth signal, falling towards 0 as frame-to-frame jitter grows against its range."""
+    resid = raw - smooth
+    resid = resid[np.isfinite(resid)]
+    if not len(resid) or span <= 0:
+        return 1.0
+    ratio = float(np.sqrt(np.mean(resid ** 2))) / span / JITTER_RATIO
+    return 1.0 / (1.0 + ratio * ratio)
+
+
+def pick_side(per_side: dict[str, np.ndarray], confs: dict[str, np.ndarray], spec: MotionSpec,
+              raw: dict[str, np.ndarray] | None = None) -> str:
     """The side whose signal holds the most rep-like movement (sum of complete rep ranges).
 
-    A glitchy occluded joint can have a large raw range without clean reps, so range alone misleads.
+    A glitchy occluded joint can have a large raw range without clean reps, so range alone misleads:
+    the score also weighs how much of the time the signal rests and how smooth it is.
     """
     from openmsk.motion.segmentation import segment
 
@@ -61,7 +79,8 @@ def pick_side(per_side: dict[str, np.ndarray], confs: dict[str, np.ndarray], spe
         # An exercise signal rests near its start level; a stuck, glitching joint does not.
         low, high = np.percentile(finite, [2, 98])
         at_rest = float(np.mean(finite < low + 0.3 * (high - low)))
-        scores[side] = at_rest * sum(float(x[w.peak] - x[w.start]) for w in windows)
+        smooth = jitter_weight(raw[side], x, high - low) if raw else 1.0
+        scores[side] = at_rest * smooth * sum(float(x[w.peak] - x[w.start]) for w in windows)
     if max(scores.values()) <= 0:
         return detect_side(per_side, confs)
     return max(scores, key=lambda s: scores[s])
@@ -78,7 +97,7 @@ def build_trace(rec: Recording, spec: MotionSpec, live: bool = False) -> Trace:
         count = np.isfinite(stacked).sum(axis=0)
         value = np.where(count > 0, np.nansum(stacked, axis=0) / np.maximum(count, 1), np.nan)
     else:
-        side = spec.sides if spec.sides in SIDES else pick_side(per_side, confs, spec)
+        side = spec.sides if spec.sides in SIDES else pick_side(per_side, confs, spec, values)
         value = per_side[side]
     gated = float(np.mean(~np.isfinite(value))) if len(value) else 0.0
     runs = finite_runs(value)

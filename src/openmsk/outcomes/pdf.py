@@ -18,6 +18,8 @@ def _text_lines(report: dict) -> list[str]:
     lines = ["OpenMSK program outcomes" + (" - SYNTHETIC DATA" if report["synthetic"] else ""),
              f"Definitions version {report['definitions_version']}; "
              f"minimum cell size {report['parameters']['min_cell_size']}", ""]
+    if report.get("cohort"):
+        lines += [f"Cohort {k}: {v or 'any'}" for k, v in report["cohort"].items()] + [""]
     for name, value, hidden in key_metrics(report):
         lines.append(f"{name}: {'suppressed' if hidden else format_value(value)}")
     cost = report.get("cost_estimate")

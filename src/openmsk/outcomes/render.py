@@ -33,11 +33,14 @@ def key_metrics(report: dict) -> list[tuple[str, object, bool]]:
             rows.append((name, value, hidden))
     for section, n_key, value_key in SECONDARY:
         part = report[section]
-        rows.append((f"{section}_n", part[n_key], False))
+        # A None count was withheld as a small cell (openmsk.outcomes.disclosure).
+        rows.append((f"{section}_n", part[n_key], part[n_key] is None))
         rows.append((f"{section}_{value_key}", part[value_key], part["suppressed"]))
     opioids = report["opioid_use"]
     for label in ("baseline", "week12"):
-        rows.append((f"opioid_use_{label}_share", opioids[f"{label}_share"], opioids[f"{label}_suppressed"]))
+        share, n = opioids[f"{label}_share"], opioids[f"{label}_n"]
+        hidden = opioids[f"{label}_suppressed"] or (share is None and n != 0)
+        rows.append((f"opioid_use_{label}_share", share, hidden))
     engagement = report["engagement"]
     rows.append(("sessions_per_active_week_mean", engagement["sessions_per_active_week_mean"], False))
     return rows
@@ -114,20 +117,35 @@ _STYLE = ("body{font-family:sans-serif;max-width:60rem;margin:2rem auto;color:#2
           ".suppressed{color:#888;font-style:italic}.warn{background:#fff3cd;padding:.5rem}img{max-width:100%}")
 
 
-def render_html(report: dict) -> str:
-    """A self-contained HTML report (aggregate only) with methods, definitions and embedded plots."""
-    banner = '<p class="warn">SYNTHETIC DATA: not real members.</p>' if report["synthetic"] else ""
+def _count(value) -> str:
+    """A count, or 'suppressed' when it was withheld as a small cell."""
+    return "suppressed" if value is None else str(value)
+
+
+def report_body_html(report: dict) -> str:
+    """The report's sections as an HTML fragment (key numbers, figures, subgroups, cost, methods)."""
     key = "".join(f"<tr><td>{escape(n)}</td>{_cell_html(v, h)}</tr>" for n, v, h in key_metrics(report))
     images = "".join(f'<img alt="figure" src="data:image/png;base64,{figure_png_base64(f)}">'
                      for f in all_figures(report))
     definitions = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in report["definitions"].items())
     source = report["input"]
     problems = "".join(f"<li>{escape(p)}</li>" for p in source["problems"])
-    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>OpenMSK program outcomes"
-            f"</title><style>{_STYLE}</style></head><body><h1>OpenMSK program outcomes</h1>{banner}"
-            f"<h2>Key numbers</h2><table><tr><th>metric</th><th>value</th></tr>{key}</table>"
+    cohort = report.get("cohort")
+    scope = ("<h2>Cohort</h2><table>" + "".join(f"<tr><td>{escape(k)}</td><td>{escape(str(v or 'any'))}</td></tr>"
+                                              for k, v in cohort.items()) + "</table>") if cohort else ""
+    if report.get("cost_estimate_withheld"):
+        scope += "<p class=\"warn\">The cost estimate is withheld: the cohort is below the minimum cell size.</p>"
+    return (f"{scope}<h2>Key numbers</h2><table data-testid=\"key-numbers\"><tr><th>metric</th><th>value</th></tr>{key}</table>"
             f"<h2>Figures</h2>{images}<h2>Subgroups</h2>{_subgroup_html(report)}{_cost_html(report)}"
-            f"<h2>Input</h2><p>Rows read: {source['rows_read']}; rows excluded: {source['rows_excluded']}; "
+            f"<h2>Input</h2><p>Rows read: {_count(source['rows_read'])}; rows excluded: {_count(source['rows_excluded'])}; "
             f"problems: {source['problems_count']}.</p><ul>{problems}</ul>"
             f"<h2>Methods and definitions</h2><p>Definitions version {escape(report['definitions_version'])}; "
-            f"minimum cell size {report['parameters']['min_cell_size']}.</p><dl>{definitions}</dl></body></html>")
+            f"minimum cell size {report['parameters']['min_cell_size']}.</p><dl>{definitions}</dl>")
+
+
+def render_html(report: dict) -> str:
+    """A self-contained HTML report (aggregate only) with methods, definitions and embedded plots."""
+    banner = '<p class="warn">SYNTHETIC DATA: not real members.</p>' if report["synthetic"] else ""
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>OpenMSK program outcomes"
+            f"</title><style>{_STYLE}</style></head><body><h1>OpenMSK program outcomes</h1>{banner}"
+            f"{report_body_html(report)}</body></html>")

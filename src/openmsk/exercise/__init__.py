@@ -1,0 +1,1 @@
+"""Exercise therapy: the exercise library, PT-approved plans, session logs, progression and adherence."""

@@ -1,0 +1,1 @@
+"""Secure messaging between a member and their care team: threads, receipts, response times."""
