@@ -49,10 +49,10 @@ def test_wrong_password_shows_an_error_and_signed_out_pages_redirect_to_sign_in(
     assert page.locator("[role=alert]").inner_text() == "email or password is incorrect"
 
 
-def test_member_sees_their_care_team_and_can_sign_out(db, live_server, page):
+def test_new_member_starts_with_the_questionnaire_sees_their_team_and_can_sign_out(db, live_server, page):
     clinic = build_clinic(db)
     _sign_in(page, live_server, clinic.emails["ann"], PASSWORD)
-    assert page.url.endswith("/me")
+    assert page.url.endswith("/me/intake")
     assert "PT_A" in page.content() and "PT_B" not in page.content()
     with page.expect_navigation():
         page.click("text=Sign out")

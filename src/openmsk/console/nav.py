@@ -80,3 +80,20 @@ def add_chart_link(label: str, path: str, *, order: int = 50) -> None:
 def chart_links() -> list[ChartLink]:
     """The chart sections, in order."""
     return sorted(_CHART, key=lambda link: (link.order, link.label))
+
+
+_HOME_GATES: list = []
+
+
+def add_member_home_gate(gate) -> None:
+    """Register `gate(session, principal) -> str | None`: a page a member must see before their home."""
+    if gate not in _HOME_GATES:
+        _HOME_GATES.append(gate)
+
+
+def member_home_gate(session, principal: Principal) -> str | None:
+    """The first page a gate sends the member to, if any (e.g. the unanswered intake)."""
+    for gate in _HOME_GATES:
+        if target := gate(session, principal):
+            return target
+    return None

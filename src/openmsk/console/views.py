@@ -13,6 +13,7 @@ from openmsk.auth.policy import (
 from openmsk.auth.principal import Principal
 from openmsk.auth.views import set_session_cookie
 from openmsk.careteam import service as careteam
+from openmsk.console.nav import member_home_gate
 from openmsk.console.rendering import check_form_token, render
 from openmsk.console import reports
 from openmsk.db import SessionDep
@@ -78,7 +79,9 @@ def logout_submit(request: Request, session: SessionDep, _: AnyUser):
 
 @router.get("/me", response_class=Page)
 def member_home(request: Request, session: SessionDep, principal: CurrentMember):
-    """The member's own page: profile and care team."""
+    """The member's own page: profile, program sections and care team (after any first steps)."""
+    if target := member_home_gate(session, principal):
+        return RedirectResponse(target, status_code=303)
     member = members.visible_members(session, principal=principal, limit=1, offset=0)[0]
     team = careteam.care_team(session, member_id=member.id)
     return render(request, "member_home.html", member=member, team=team)

@@ -13,13 +13,17 @@ from openmsk.intake.instruments.base import ScoringError
 from openmsk.intake.models import Assessment
 from openmsk.intake.scoring import score
 from openmsk.members.models import Member
-from openmsk.program import program_week
+from openmsk.program import program_week as _week
 
 
 def record_assessment(session: Session, *, member_id: str, instrument: str, answers: list | dict,
                       taken_at: datetime, actor: Principal | None, source: str = "member",
-                      idempotency_key: str | None = None) -> Assessment:
-    """Score and store one submission; the same idempotency key returns the stored one unchanged."""
+                      idempotency_key: str | None = None, program_week: int | None = None) -> Assessment:
+    """Score and store one submission; the same idempotency key returns the stored one unchanged.
+
+    `program_week` labels the assessment explicitly (the intake is the week-0 baseline whenever it is
+    answered); by default it is the week of `taken_at` in the member's program.
+    """
     member = session.get(Member, member_id)
     if member is None:
         raise NotFound("no member with this id")
@@ -35,7 +39,8 @@ def record_assessment(session: Session, *, member_id: str, instrument: str, answ
     assessment = Assessment(
         member_id=member_id, instrument=instrument, answers=answers, total=result.total,
         severity=result.severity, flags=list(result.flags), subscores=dict(result.subscores or {}),
-        taken_at=taken_at, program_week=program_week(member.program_start, taken_at), source=source,
+        taken_at=taken_at, source=source,
+        program_week=program_week if program_week is not None else _week(member.program_start, taken_at),
         idempotency_key=idempotency_key, recorded_by=actor.user_id if actor else None)
     session.add(assessment)
     session.flush()

@@ -61,3 +61,18 @@ def test_item_9_positive_opens_urgent_behavioral_health_task_and_shows_crisis_re
 def test_incomplete_or_invalid_documents_are_refused_naming_the_problem(answers, message):
     with pytest.raises(IntakeError, match=message):
         summarize(answers)
+
+
+@pytest.mark.parametrize(("changes", "hold", "crisis", "urgent_roles"), [
+    ({}, False, False, []),
+    ({"red_flags": [0, 0, 0, 0, 0, 0, 1, 0, 0]}, True, False, ["physician"]),
+    ({"phq9": [0] * 8 + [3]}, False, True, ["behavioral_health"]),
+    ({"red_flags": [0, 0, 0, 0, 0, 1, 0, 0, 0], "phq9": [0] * 8 + [1]}, True, True, ["physician", "behavioral_health"]),
+    ({"phq9": [3, 3, 3, 3, 3, 3, 3, 3, 0]}, False, False, []),  # severe depression without item 9: no crisis
+    ({"opioid_use": "regular", "surgery_intent": 10}, False, False, []),
+])
+def test_safety_actions_table(changes, hold, crisis, urgent_roles):
+    decision = route(intake(**changes))
+    assert (decision.exercise_hold, decision.show_crisis_resources) == (hold, crisis)
+    assert [u.role for u in decision.urgent] == urgent_roles
+    assert all(role in decision.roles for role in urgent_roles)
