@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,3 +146,29 @@ def _resource_problem(resource: Any) -> str | None:
     if not isinstance(resource.get("resourceType"), str) or not resource["resourceType"]:
         return "resourceType missing"
     return None
+
+
+_BATCH_HEAD = re.compile(r'^\s*\{\s*"resourceType"\s*:\s*"Bundle"\s*,\s*"type"\s*:\s*"batch"')
+
+
+def looks_like_directory(path: str | Path) -> bool:
+    """True when a Bundle file starts as a batch bundle (provider directories: load these first)."""
+    path = Path(path)
+    if not path.name.lower().endswith(BUNDLE_SUFFIXES):
+        return False
+    try:
+        with _open_text(path) as handle:
+            return bool(_BATCH_HEAD.match(handle.read(512)))
+    except (OSError, EOFError, UnicodeDecodeError):
+        return False
+
+
+def directories_first(paths: Iterable[Path]) -> list[Path]:
+    """The files with batch (directory) bundles first, otherwise in the given order."""
+    paths = list(paths)
+    return sorted(paths, key=lambda p: not looks_like_directory(p))
+
+
+def iter_bundle(bundle: dict[str, Any], source: str, prefix: str = "") -> Iterator[SourcedResource | ReadProblem]:
+    """Resources of a Bundle already in memory (a server's searchset page), with problems per entry."""
+    yield from _iter_entries(bundle, source, prefix)

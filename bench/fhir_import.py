@@ -1,0 +1,184 @@
+"""FHIR import throughput and peak memory: OpenMSK's streaming importer vs a naive baseline, same run.
+
+Usage: .venv/bin/python bench/fhir_import.py [--quick] [--json]
+
+Input: the Synthea R4 bundles in ../shared/data/fhir/synthea (119 files, 41,948 resources; --quick
+takes the 25 smallest patient files). Each measurement runs in a fresh
+subprocess on one core against a fresh, migrated database, so peak RSS (ru_maxrss) is that run's own:
+  * ours:  openmsk.interop.service.import_paths (batched dialect upsert, one transaction per bundle),
+           at 1x and 4x the data (the 4x run imports the same files under 4 source systems, so every
+           resource is a new row), on SQLite and on PostgreSQL (OPENMSK_TEST_POSTGRES_URL);
+  * naive: each resource parsed into full fhir.resources.R4B models, then one ORM merge per row and
+           one commit per file (on a subset of files: it is slow), on the same databases.
+Rates are resources read per second (normalized + skipped types), by wall clock and by this process's
+CPU time (the CPU figure excludes the database server's work; on a shared machine it is the steadier one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("OPENMSK_SHARED_DATA", ROOT.parent / "shared" / "data")) / "fhir" / "synthea"
+
+
+def _files(quick: bool) -> list[str]:
+    files = sorted(DATA.glob("*.json.gz"))
+    if not quick:
+        return [str(p) for p in files]
+    patients = sorted((p for p in files if "Information" not in p.name), key=lambda p: p.stat().st_size)[:25]
+    return [str(p) for p in patients]
+
+
+_TYPES = ("Patient", "Encounter", "Condition", "Observation", "Claim", "ExplanationOfBenefit", "Immunization",
+          "MedicationRequest", "Organization", "Practitioner", "DiagnosticReport", "Procedure", "CareTeam",
+          "CarePlan", "ImagingStudy", "AllergyIntolerance", "SupplyDelivery", "Device", "MedicationAdministration",
+          "DocumentReference", "Location", "PractitionerRole", "Provenance")
+
+
+def _worker(args) -> None:
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    import openmsk.models  # noqa: F401 - every table, for the foreign keys
+    from openmsk.db import Database
+
+    from openmsk.interop.service import import_paths
+
+    db = Database(args.url)
+    files = args.files
+    if args.mode == "naive":
+        from fhir.resources.R4B import get_fhir_model_class
+
+        for rtype in _TYPES:  # model modules load lazily: import them before the clock starts
+            get_fhir_model_class(rtype)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    if args.mode == "ours":
+        total = 0
+        for copy in range(args.copies):
+            summary = import_paths(db, files, source_system=f"urn:bench:{copy}")
+            total += sum(summary.resources.values()) + sum(summary.skipped.values())
+    else:
+        total = _naive(db, files)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"resources": total, "seconds": round(seconds, 3), "per_s": round(total / seconds),
+                      "cpu_seconds": round(cpu, 3), "per_cpu_s": round(total / cpu),
+                      "peak_rss_mb": round(peak_mb, 1)}))
+
+
+def _naive(db, files) -> int:
+    """Full R4B model per resource, one ORM merge (idempotent add) per row, one commit per file."""
+    import hashlib
+
+    from fhir.resources.R4B import get_fhir_model_class
+
+    from openmsk.interop.fhir_files import SourcedResource, iter_file
+    from openmsk.interop.models import ClinicalRecord
+    from openmsk.interop.store import record_id
+
+    total = 0
+    for path in files:
+        with db.transaction() as session:
+            for item in iter_file(path):
+                if not isinstance(item, SourcedResource):
+                    continue
+                total += 1
+                model = get_fhir_model_class(item.resource["resourceType"]).model_validate(item.resource)
+                text = model.model_dump_json(exclude_none=True)
+                rid = model.id or item.full_url
+                # merge: one SELECT by primary key, then INSERT or UPDATE (shared Organizations recur across files)
+                session.merge(ClinicalRecord(id=record_id("urn:naive", model.get_resource_type(), rid),
+                                           resource_type=model.get_resource_type(), source_system="urn:naive",
+                                           source_id=rid, content_hash=hashlib.sha1(text.encode()).hexdigest(),
+                                           resource_json=text, provenance="{}"))
+    return total
+
+
+def _database(kind: str, name: str):
+    """A fresh migrated database URL and a cleanup function."""
+    from openmsk.dbmigrate import upgrade
+
+    if kind == "sqlite":
+        folder = tempfile.mkdtemp(prefix="fhirbench")
+        url = f"sqlite:///{folder}/bench.sqlite3"
+        upgrade(url)
+        return url, lambda: None
+    from sqlalchemy import create_engine, text
+
+    admin_url = os.environ["OPENMSK_TEST_POSTGRES_URL"]
+    admin = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    database = f"fhirbench_{name}_{os.getpid()}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    url = admin_url.rsplit("/", 1)[0] + f"/{database}"
+    upgrade(url)
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+    return url, drop
+
+
+def _run(kind: str, mode: str, files: list[str], copies: int, name: str) -> dict:
+    url, drop = _database(kind, name)
+    try:
+        out = subprocess.run([sys.executable, __file__, "--worker", "--url", url, "--mode", mode,
+                              "--copies", str(copies), "--files", *files],
+                             capture_output=True, text=True, cwd=ROOT)
+        if out.returncode:
+            sys.exit(f"{kind} {mode} run failed:\n{out.stderr[-2000:]}")
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        drop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", help=argparse.SUPPRESS)
+    parser.add_argument("--copies", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--files", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return _worker(args)
+    if not DATA.is_dir():
+        sys.exit(f"no Synthea data at {DATA}")
+    files = _files(args.quick)
+    patient_files = [f for f in files if "Information" not in f]
+    naive_files = patient_files[:4] if args.quick else patient_files[:20]
+    kinds = ["sqlite"] + (["postgresql"] if os.environ.get("OPENMSK_TEST_POSTGRES_URL") else [])
+    results: dict = {"files": len(files), "naive_files": len(naive_files), "python": platform.python_version(),
+                     "cpus": os.cpu_count(), "quick": args.quick, "databases": {}}
+    for kind in kinds:
+        one = _run(kind, "ours", files, 1, "ours1")
+        four = _run(kind, "ours", files, 4, "ours4")
+        naive = _run(kind, "naive", naive_files, 1, "naive")
+        results["databases"][kind] = {
+            "ours_1x": one, "ours_4x": four, "naive": naive,
+            "speedup_vs_naive": round(one["per_s"] / naive["per_s"], 1),
+            "speedup_vs_naive_cpu": round(one["per_cpu_s"] / naive["per_cpu_s"], 1),
+            "memory_growth_4x_vs_1x": round(four["peak_rss_mb"] / one["peak_rss_mb"], 2)}
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    for kind, r in results["databases"].items():
+        print(f"{kind:10s} ours {r['ours_1x']['per_s']:>7}/s (4x: {r['ours_4x']['per_s']}/s)  naive "
+              f"{r['naive']['per_s']:>6}/s  speedup {r['speedup_vs_naive']}x  peak RSS 1x "
+              f"{r['ours_1x']['peak_rss_mb']} MB, 4x {r['ours_4x']['peak_rss_mb']} MB")
+
+
+if __name__ == "__main__":
+    main()

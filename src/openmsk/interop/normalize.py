@@ -1,0 +1,158 @@
+"""Pure normalization of FHIR R4 resources: required-element checks and the summary columns we index.
+
+Required elements follow the FHIR R4 (4.0.1) resource definitions (cardinality 1..1 or 1..*),
+https://hl7.org/fhir/R4/resourcelist.html.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# FHIR R4 id datatype: https://hl7.org/fhir/R4/datatypes.html#id
+ID_PATTERN = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+# FHIR R4 dateTime / instant lexical form: https://hl7.org/fhir/R4/datatypes.html#dateTime
+DATETIME_PATTERN = re.compile(
+    r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?"
+    r"(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00)))?)?)?$")
+
+# type: (code element, date elements in order of preference, status element, patient element)
+_SHAPES: dict[str, tuple[str | None, tuple[str, ...], str | None, str | None]] = {
+    "Patient": (None, (), None, None),
+    "Condition": ("code", ("onsetDateTime", "onsetPeriod.start", "recordedDate"), "clinicalStatus", "subject"),
+    "Encounter": ("type", ("period.start",), "status", "subject"),
+    "Procedure": ("code", ("performedDateTime", "performedPeriod.start"), "status", "subject"),
+    "MedicationRequest": ("medicationCodeableConcept", ("authoredOn",), "status", "subject"),
+    "MedicationStatement": ("medicationCodeableConcept", ("effectiveDateTime", "effectivePeriod.start",
+                                                          "dateAsserted"), "status", "subject"),
+    "Observation": ("code", ("effectiveDateTime", "effectivePeriod.start", "effectiveInstant", "issued"),
+                    "status", "subject"),
+    "ImagingStudy": ("procedureCode", ("started",), "status", "subject"),
+    "DiagnosticReport": ("code", ("effectiveDateTime", "effectivePeriod.start", "issued"), "status", "subject"),
+    "ServiceRequest": ("code", ("authoredOn", "occurrenceDateTime", "occurrencePeriod.start"), "status", "subject"),
+    "AllergyIntolerance": ("code", ("onsetDateTime", "recordedDate"), "clinicalStatus", "patient"),
+    "Immunization": ("vaccineCode", ("occurrenceDateTime",), "status", "patient"),
+    "CarePlan": ("category", ("period.start", "created"), "status", "subject"),
+    "DocumentReference": ("type", ("date",), "status", "subject"),
+}
+NORMALIZED_TYPES = frozenset(_SHAPES)
+
+# Elements with minimum cardinality 1 in FHIR R4 for each normalized type.
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "Condition": ("subject",),
+    "Encounter": ("status", "class"),
+    "Procedure": ("status", "subject"),
+    "MedicationRequest": ("status", "intent", "subject", "medication[x]"),
+    "MedicationStatement": ("status", "subject", "medication[x]"),
+    "Observation": ("status", "code"),
+    "ImagingStudy": ("status", "subject"),
+    "DiagnosticReport": ("status", "code"),
+    "ServiceRequest": ("status", "intent", "subject"),
+    "AllergyIntolerance": ("patient",),
+    "Immunization": ("status", "vaccineCode", "patient", "occurrence[x]"),
+    "CarePlan": ("status", "intent", "subject"),
+    "DocumentReference": ("status", "content"),
+}
+_CODEABLE = ("code", "vaccineCode", "medicationCodeableConcept", "clinicalStatus")
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The indexed columns of a normalized resource."""
+
+    code: str | None
+    display: str | None
+    status: str | None
+    effective: str | None
+    patient_ref: str | None
+
+
+def _present(resource: dict[str, Any], element: str) -> bool:
+    if element.endswith("[x]"):
+        stem = element[:-3]
+        return any(key.startswith(stem) and key[len(stem):][:1].isupper() for key in resource)
+    value = resource.get(element)
+    return value not in (None, "", [], {})
+
+
+def validate(resource: dict[str, Any]) -> str | None:
+    """The first problem with a normalized resource, naming the element; None when acceptable."""
+    rtype = resource["resourceType"]
+    rid = resource.get("id")
+    if rid is not None and (not isinstance(rid, str) or not ID_PATTERN.match(rid)):
+        return f"{rtype}.id: not a valid FHIR id"
+    for element in _REQUIRED.get(rtype, ()):
+        if not _present(resource, element):
+            return f"{rtype}.{element}: required element missing"
+    for element in _CODEABLE:
+        value = resource.get(element)
+        if value is not None and not isinstance(value, dict):
+            return f"{rtype}.{element}: expected an object (CodeableConcept/Coding)"
+    status = resource.get("status")
+    if status is not None and not isinstance(status, str):
+        return f"{rtype}.status: expected a code string"
+    shape = _SHAPES.get(rtype)
+    if shape and shape[3]:
+        ref = resource.get(shape[3])
+        if ref is not None and not (isinstance(ref, dict) and isinstance(ref.get("reference", ""), str)):
+            return f"{rtype}.{shape[3]}: expected a Reference"
+    for path in shape[1] if shape else ():
+        value = _dig(resource, path)
+        if value is not None and (not isinstance(value, str) or not DATETIME_PATTERN.match(value)):
+            return f"{rtype}.{path}: not a valid FHIR dateTime"
+    return None
+
+
+def _dig(resource: dict[str, Any], path: str) -> Any:
+    value: Any = resource
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _first_coding(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, dict):
+        return None
+    codings = value.get("coding")
+    if isinstance(codings, list) and codings and isinstance(codings[0], dict):
+        coding = dict(codings[0])
+        coding.setdefault("display", value.get("text"))
+        return coding
+    if "code" in value:  # a bare Coding (e.g. ImagingStudy.modality)
+        return value
+    return {"display": value.get("text")} if value.get("text") else None
+
+
+def summarize(resource: dict[str, Any]) -> Summary:
+    """Code (system|code), display, status, effective date and subject reference of a resource."""
+    rtype = resource["resourceType"]
+    code_el, date_paths, status_el, patient_el = _SHAPES[rtype]
+    code = display = None
+    coding = _first_coding(resource.get(code_el)) if code_el else None
+    if coding is None and rtype == "ImagingStudy":
+        series = resource.get("series")
+        coding = (series[0].get("modality") if isinstance(series, list) and series
+                  and isinstance(series[0], dict) else None)
+    if coding:
+        if coding.get("code"):
+            code = f"{coding.get('system', '')}|{coding['code']}"[:255]
+        display = (coding.get("display") or None)
+        display = display[:255] if isinstance(display, str) else None
+    status = resource.get(status_el) if status_el else None
+    if isinstance(status, dict):
+        inner = _first_coding(status)
+        status = inner.get("code") if inner else None
+    effective = next((v for p in date_paths if isinstance(v := _dig(resource, p), str)), None)
+    patient_ref = None
+    if rtype == "Patient":
+        patient_ref = f"Patient/{resource.get('id')}" if resource.get("id") else None
+    elif patient_el and isinstance(resource.get(patient_el), dict):
+        patient_ref = resource[patient_el].get("reference")
+    return Summary(code, display, status if isinstance(status, str) else None,
+                   effective[:40] if effective else None,
+                   patient_ref[:255] if isinstance(patient_ref, str) else None)

@@ -1,0 +1,206 @@
+"""Importing FHIR R4 files: real Synthea bundles, idempotency, versions, references, matching, bad input."""
+
+import gzip
+import json
+from collections import Counter
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from openmsk.interop import synthetic
+from openmsk.jobs import job, subscribe
+from openmsk.interop.models import ClinicalRecord, PatientLink
+from openmsk.interop.normalize import NORMALIZED_TYPES
+from openmsk.interop.service import import_paths, records_by_ids, resolve_review, review_queue
+from openmsk.interop.store import counts_by_type
+from openmsk.members.models import Member
+from tests.integration.clinic import build_clinic
+
+
+
+@job("test.interop.capture")
+def _capture(ctx, **payload) -> None:
+    """A subscriber that does nothing: the tests read what was enqueued for it."""
+
+
+subscribe("clinical.records_imported", "test.interop.capture")
+SOURCE2 = "Alva958_Dickinson688_742fc10a-c565-f636-3c05-5dcd28672194.json.gz"
+DIRECTORIES = ("hospitalInformation1633536936158.json.gz", "practitionerInformation1633536936158.json.gz")
+
+
+def _file_counts(paths) -> Counter:
+    counts = Counter()
+    for path in paths:
+        with gzip.open(path, "rt") as handle:
+            counts.update(e["resource"]["resourceType"] for e in json.load(handle)["entry"])
+    return counts
+
+
+def _write(tmp_path, name, document) -> str:
+    path = tmp_path / name
+    path.write_text(document if isinstance(document, str) else json.dumps(document))
+    return str(path)
+
+
+@pytest.fixture
+def synthea(shared_data_dir):
+    folder = shared_data_dir / "fhir" / "synthea"
+    smallest = sorted((p for p in folder.glob("*-bundle.json.gz")), key=lambda p: p.stat().st_size)[:2]
+    return folder, smallest
+
+
+def test_synthea_counts_per_type_equal_the_files_and_reimport_writes_nothing(db, synthea):
+    folder, patients = synthea
+    paths = patients
+    first = import_paths(db, paths, create_members=True)
+    expected = _file_counts(paths)
+    assert first.rejected == []
+    assert dict(first.resources) == {t: n for t, n in expected.items() if t in NORMALIZED_TYPES}
+    assert dict(first.skipped) == {t: n for t, n in expected.items() if t not in NORMALIZED_TYPES}
+    assert first.patients == 2 and first.unresolved_references == 0
+    with db.transaction() as session:
+        assert counts_by_type(session) == dict(first.resources)
+        assert session.scalar(select(func.count()).select_from(Member)) == 2
+    again = import_paths(db, paths, create_members=True)
+    assert again.written == 0 and dict(again.resources) == dict(first.resources)
+    with db.transaction() as session:
+        assert counts_by_type(session) == dict(first.resources)
+        assert session.scalar(select(func.count()).select_from(Member)) == 2
+
+
+def test_conditional_references_resolve_against_directory_bundles_or_stay_external(db, synthea, tmp_path):
+    folder, _ = synthea
+    alone = import_paths(db, [folder / SOURCE2], source_system="urn:test:alone")
+    assert alone.unresolved_references > 0 and alone.rejected == []
+    with db.transaction() as session:
+        kept = session.scalar(select(ClinicalRecord.resource_json).where(
+            ClinicalRecord.source_system == "urn:test:alone", ClinicalRecord.resource_type == "Encounter"))
+    assert "Practitioner?identifier=" in kept
+    paths = [folder / SOURCE2, *(folder / n for n in DIRECTORIES)]
+    resolved = import_paths(db, paths, source_system="urn:test:dir")
+    assert resolved.unresolved_references == 0
+    assert dict(resolved.resources) == {t: n for t, n in _file_counts([folder / SOURCE2]).items()
+                                        if t in NORMALIZED_TYPES}
+    with db.transaction() as session:
+        texts = session.scalars(select(ClinicalRecord.resource_json).where(
+            ClinicalRecord.source_system == "urn:test:dir")).all()
+    assert not any('"reference": "urn:uuid:' in t or "?identifier=" in t for t in texts)
+    assert any('"reference": "Practitioner/' in t for t in texts)
+
+
+def _bundle(key="k1", pain=6, updated="2026-01-01T00:00:00Z"):
+    at = datetime(2026, 1, 5, 10, tzinfo=UTC)
+    obs = synthetic.pain_score(key, at, pain)
+    obs["meta"] = {"versionId": "1", "lastUpdated": updated}
+    return synthetic.transaction([synthetic.patient(key, given="Dora", family="Quill", birth_date=date(1980, 2, 3),
+                                                    sex="female"), obs])
+
+
+def test_a_newer_version_replaces_the_older_and_an_older_one_does_not(db, tmp_path):
+    import_paths(db, [_write(tmp_path, "v1.json", _bundle(pain=6, updated="2026-01-01T00:00:00Z"))])
+    newer = import_paths(db, [_write(tmp_path, "v2.json", _bundle(pain=8, updated="2026-02-01T00:00:00Z"))])
+    older = import_paths(db, [_write(tmp_path, "v0.json", _bundle(pain=2, updated="2025-12-01T00:00:00Z"))])
+    assert newer.written == 1 and older.written == 0
+    with db.transaction() as session:
+        rows = session.scalars(select(ClinicalRecord).where(ClinicalRecord.resource_type == "Observation")).all()
+    assert len(rows) == 1 and json.loads(rows[0].resource_json)["valueInteger"] == 8
+
+
+def test_bad_input_is_reported_precisely_and_good_data_is_kept(db, tmp_path):
+    bundle = _bundle()
+    bundle["entry"].append({"fullUrl": "urn:uuid:x", "resource": {"resourceType": "Observation", "id": "bad-1",
+                                                                  "status": "final"}})
+    bundle["entry"].append({"resource": "not an object"})
+    bundle["entry"].append({"resource": {"resourceType": "Claim", "id": "c1"}})
+    paths = [_write(tmp_path, "mixed.json", bundle), _write(tmp_path, "cut.json", '{"resourceType": "Bundle", "entr'),
+             _write(tmp_path, "obs.ndjson", json.dumps(synthetic.pain_score("k1", datetime(2026, 3, 1, tzinfo=UTC), 4))
+                    + "\n{not json\n" + json.dumps({"hello": 1}) + "\n")]
+    summary = import_paths(db, paths)
+    rejected = {(r["file"].rsplit("/", 1)[-1], r["resource"], r["error"]) for r in summary.rejected}
+    assert ("mixed.json", "entry 2 (Observation)", "Observation.code: required element missing") in rejected
+    assert ("mixed.json", "entry 3", "resource is not a JSON object") in rejected
+    assert any(f == "cut.json" and "invalid JSON" in e for f, _, e in rejected)
+    assert ("obs.ndjson", "line 2", "invalid JSON at column 2") in rejected
+    assert ("obs.ndjson", "line 3", "resourceType missing") in rejected
+    assert summary.skipped == {"Claim": 1} and summary.resources == {"Patient": 1, "Observation": 2}
+    assert import_paths(db, paths).written == 0
+
+
+def test_identifier_match_links_and_uncertain_demographics_wait_for_review(db, tmp_path):
+    clinic = build_clinic(db)
+    # Same name and birth date as clinic member "ann" but another sex: 0.9 < auto-link, so review.
+    near = synthetic.transaction([synthetic.patient("near", given="Annabel", family="Quixotic",
+                                                    birth_date=date(1971, 3, 14), sex="male")])
+    exact = synthetic.transaction([synthetic.patient("exact", given="Bartholomew", family="Zanzibar",
+                                                     birth_date=date(1971, 3, 14), sex="female")])
+    summary = import_paths(db, [_write(tmp_path, "near.json", near), _write(tmp_path, "exact.json", exact)],
+                           create_members=True)
+    assert summary.review == 1
+    with db.transaction() as session:
+        queue = review_queue(session)
+        assert [(q.candidate_member_id, q.member_id, q.score) for q in queue] == [(clinic.member_ids["ann"], None, 0.9)]
+        linked = session.scalar(select(PatientLink).where(PatientLink.status == "linked"))
+        assert linked.member_id == clinic.member_ids["bob"] and linked.method == "demographics"
+        assert session.scalar(select(func.count()).select_from(Member)) == 3  # no member created for "near"
+    # The identifier learned at the link now matches bob under another provider with other demographics.
+    renamed = synthetic.transaction([synthetic.patient("other", given="Bart", family="Z", birth_date=date(1999, 1, 1),
+                                                       sex="male", identifier="exact")])
+    import_paths(db, [_write(tmp_path, "renamed.json", renamed)], source_system="urn:test:other")
+    with db.transaction() as session:
+        link = session.scalar(select(PatientLink).where(PatientLink.source_system == "urn:test:other"))
+        assert (link.member_id, link.method) == (clinic.member_ids["bob"], "identifier")
+        resolve_review(session, link_id=queue[0].id, accept=True, actor=None)
+    with db.transaction() as session:
+        record = session.scalar(select(ClinicalRecord).where(ClinicalRecord.source_id == near["entry"][0]["resource"]["id"]))
+        assert record.member_id == clinic.member_ids["ann"]
+        assert records_by_ids(session, record_ids=[record.id])[0][2]["name"][0]["given"] == ["Annabel"]
+
+
+def test_cli_import_prints_one_json_summary_and_exits_1_when_something_was_rejected(settings, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from openmsk.cli import app
+    from openmsk.config import get_settings
+
+    monkeypatch.setenv("OPENMSK_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("OPENMSK_SECRET_KEY", settings.secret_key)
+    get_settings.cache_clear()
+    good = _write(tmp_path, "good.json", _bundle())
+    try:
+        ok = CliRunner().invoke(app, ["fhir", "import", good, "--create-members", "--json"])
+        bad = CliRunner().invoke(app, ["fhir", "import", good, _write(tmp_path, "bad.ndjson", "[1]\n"), "--json"])
+    finally:
+        get_settings.cache_clear()
+    assert ok.exit_code == 0, ok.output
+    document = json.loads(ok.stdout)
+    assert document["files"] == 1 and document["patients"] == 1 and document["resources"] == {"Observation": 1, "Patient": 1}
+    assert document["skipped"] == {} and document["rejected"] == [] and document["written"] == 2
+    second = json.loads(bad.stdout)
+    assert bad.exit_code == 1 and second["written"] == 0
+    assert second["rejected"] == [{"file": str(tmp_path / "bad.ndjson"), "resource": "line 1",
+                                   "error": "resource is not a JSON object"}]
+
+
+def test_records_imported_event_names_each_members_new_records_once(db, tmp_path):
+    class FakeQueue:
+        def __init__(self):
+            self.jobs = []
+
+        def enqueue(self, name, payload):
+            self.jobs.append((name, payload))
+
+    clinic = build_clinic(db)
+    bundle = synthetic.transaction([
+        synthetic.patient("bob", given="Bartholomew", family="Zanzibar", birth_date=date(1971, 3, 14), sex="female"),
+        synthetic.opioid_prescription("bob", datetime(2026, 11, 3, tzinfo=UTC))])
+    path = _write(tmp_path, "bob.json", bundle)
+    queue = FakeQueue()
+    import_paths(db, [path], queue=queue)
+    import_paths(db, [path], queue=queue)  # unchanged: no second event
+    events = [p for name, p in queue.jobs if name == "test.interop.capture"]
+    assert len(events) == 1 and events[0]["member_id"] == clinic.member_ids["bob"]
+    with db.transaction() as session:
+        fetched = records_by_ids(session, record_ids=events[0]["record_ids"])
+    assert sorted(r["resourceType"] for _, _, r in fetched) == ["MedicationRequest", "Patient"]
+    assert fetched[0][1] == clinic.member_ids["bob"]
