@@ -78,12 +78,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     app = FastAPI(title="OpenMSK", version="0.1.0", lifespan=lifespan,
                   description="Whole-person digital clinic for musculoskeletal pain.")
-    app.state.settings = settings
-    app.state.db = services.db
-    app.state.queue = services.queue
-    app.state.notifier = services.notifier
-    app.state.signer = LinkSigner(settings.resolved_secret_key())
-    app.state.throttle = AttemptThrottle()
+    bind_services(app, services)
     install_error_handlers(app)
     app.state.html_error = html_error
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -94,6 +89,16 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             app.mount(f"/static/{static.parent.name}", StaticFiles(directory=static), name=f"static-{static.parent.name}")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def bind_services(app: FastAPI, services: Services) -> None:
+    """Point the app at a set of services; routes read them from app.state on every request."""
+    app.state.settings = services.settings
+    app.state.db = services.db
+    app.state.queue = services.queue
+    app.state.notifier = services.notifier
+    app.state.signer = LinkSigner(services.settings.resolved_secret_key())
+    app.state.throttle = AttemptThrottle()
 
 
 def _include_routers(app: FastAPI) -> None:

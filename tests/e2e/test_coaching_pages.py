@@ -6,22 +6,15 @@ import pytest
 
 from openmsk.careteam.tasks import create_task
 from openmsk.coaching.models import Nudge
-from tests.integration.clinic import PASSWORD, build_clinic
+from tests.integration.clinic import build_clinic
+from tests.e2e.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-
-
 def test_member_logs_a_device_session_and_sees_the_relief(db, live_server, page):
     clinic = build_clinic(db)
-    _sign_in(page, live_server, clinic.emails["ann"])
+    sign_in(page, live_server, clinic.emails["ann"])
     page.click("nav >> text=Coaching")
     page.click("text=Pain-relief device")
     yesterday = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT19:30")
@@ -57,7 +50,7 @@ def test_coach_answers_a_hand_off_from_the_panel_and_the_member_reads_it(db, liv
         session.add(Nudge(key=f"{bob}:coach_handoff:x", member_id=bob, kind="coach_handoff", episode="x",
                           channel="coach_task", reason="ignored", message="", status="sent", sent_at=now,
                           created_at=now, task_id=task.id))
-    _sign_in(page, live_server, clinic.emails["coach"])
+    sign_in(page, live_server, clinic.emails["coach"])
     page.click("nav >> text=Coaching panel")
     first = page.locator("[data-testid=coaching-panel] tbody tr").first
     assert "Zanzibar, Bartholomew" in first.inner_text() and "not responding to nudges" in first.inner_text()
@@ -70,6 +63,6 @@ def test_coach_answers_a_hand_off_from_the_panel_and_the_member_reads_it(db, liv
     page.click("text=← Panel")
     assert "Answer" not in page.locator("[data-testid=coaching-panel]").inner_text()
     page.context.clear_cookies()
-    _sign_in(page, live_server, clinic.emails["bob"])
+    sign_in(page, live_server, clinic.emails["bob"])
     page.goto(f"{live_server}/me/coaching")
     assert "Hi Bartholomew, I haven't seen you log anything" in page.locator("[data-testid=messages]").inner_text()

@@ -2,24 +2,16 @@
 
 import pytest
 
-from tests.integration.clinic import PASSWORD, build_clinic
+from tests.integration.clinic import build_clinic
+from tests.e2e.browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
 
 
 def test_pt_approves_a_draft_member_logs_a_session_and_pt_sees_adherence_and_a_proposal(db, live_server, page):
     clinic = build_clinic(db)
     ann = clinic.member_ids["ann"]
-    _sign_in(page, live_server, clinic.emails["pt_a"])
+    sign_in(page, live_server, clinic.emails["pt_a"])
     page.goto(f"{live_server}/console/members/{ann}/plan")
     page.fill("#regions", "knee")
     page.fill("#pain", "4")
@@ -30,7 +22,7 @@ def test_pt_approves_a_draft_member_logs_a_session_and_pt_sees_adherence_and_a_p
         page.click("[data-testid=approve]")
     assert "version 1" in page.locator("[data-testid=current-plan]").inner_text()
 
-    _sign_in(page, live_server, clinic.emails["ann"])
+    sign_in(page, live_server, clinic.emails["ann"])
     with page.expect_navigation():
         page.click("text=My exercises")
     cards = page.locator("[data-testid=exercise-card]")
@@ -49,7 +41,7 @@ def test_pt_approves_a_draft_member_logs_a_session_and_pt_sees_adherence_and_a_p
     assert page.locator("[data-testid=logged]").is_visible()
     assert "1 of 3" in page.locator("[data-testid=adherence]").inner_text()
 
-    _sign_in(page, live_server, clinic.emails["pt_a"])
+    sign_in(page, live_server, clinic.emails["pt_a"])
     page.goto(f"{live_server}/console/exercise")
     row = page.locator("[data-testid=exercise-overview] tr", has_text="Quixotic")
     assert "1 / 3" in row.inner_text() and "1 pending" in row.inner_text()

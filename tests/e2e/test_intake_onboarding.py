@@ -4,17 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from openmsk.intake.questions import screens
-from tests.integration.clinic import PASSWORD, build_clinic
+from tests.integration.clinic import build_clinic
+from tests.e2e.browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
 
 
 def _answer_current_screen(page) -> None:
@@ -32,7 +25,7 @@ def _answer_current_screen(page) -> None:
 
 def test_member_completes_onboarding_and_the_assigned_pt_sees_the_intake_and_tasks(db, live_server, page):
     clinic = build_clinic(db)
-    _sign_in(page, live_server, clinic.emails["ann"])
+    sign_in(page, live_server, clinic.emails["ann"])
     assert page.url.endswith("/me/intake")  # a new member is sent to the questionnaire first
     expect(page.locator("[data-testid=team-intro]")).to_contain_text("PT_A")
     total = len(screens())
@@ -51,7 +44,7 @@ def test_member_completes_onboarding_and_the_assigned_pt_sees_the_intake_and_tas
     expect(page.locator("[data-testid=care-team]")).to_contain_text("PT_A")
 
     page.context.clear_cookies()
-    _sign_in(page, live_server, clinic.emails["pt_a"])
+    sign_in(page, live_server, clinic.emails["pt_a"])
     page.goto(f"{live_server}/console/tasks")
     tasks = page.locator("[data-testid=task-list]")
     expect(tasks).to_contain_text("Review intake")

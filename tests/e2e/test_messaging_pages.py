@@ -2,24 +2,16 @@
 
 import pytest
 
-from tests.integration.clinic import PASSWORD, build_clinic
+from tests.integration.clinic import build_clinic
+from tests.e2e.browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
 
 
 def test_member_asks_the_assigned_pt_answers_and_the_member_sees_the_pts_name(db, live_server, page):
     clinic = build_clinic(db)
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
-    _sign_in(page, live_server, clinic.emails["ann"])
+    sign_in(page, live_server, clinic.emails["ann"])
     with page.expect_navigation():
         page.click("header nav >> text=Messages")
     page.fill("#subject", "Knee after step-ups")
@@ -29,7 +21,7 @@ def test_member_asks_the_assigned_pt_answers_and_the_member_sees_the_pts_name(db
         page.click("[data-testid=new-thread] button[type=submit]")
     assert page.locator("[data-testid=thread-subject]").inner_text() == "Knee after step-ups"
 
-    _sign_in(page, live_server, clinic.emails["pt_a"])
+    sign_in(page, live_server, clinic.emails["pt_a"])
     page.goto(f"{live_server}/console/messages")
     row = page.locator("[data-testid=inbox] tbody tr").first
     assert "Annabel Quixotic" in row.inner_text() and "1 unread" in row.inner_text()
@@ -40,7 +32,7 @@ def test_member_asks_the_assigned_pt_answers_and_the_member_sees_the_pts_name(db
         page.click("[data-testid=reply] button[type=submit]")
     assert "Lower the step height" in page.locator("[data-testid=messages]").inner_text()
 
-    _sign_in(page, live_server, clinic.emails["ann"])
+    sign_in(page, live_server, clinic.emails["ann"])
     page.goto(f"{live_server}/me/messages")
     assert page.locator("[data-testid=unread]").inner_text() == "1 new"
     with page.expect_navigation():

@@ -2,25 +2,18 @@
 
 import pytest
 
-from tests.integration.clinic import PASSWORD, build_clinic
+from tests.integration.clinic import build_clinic
 from tests.integration.test_outcomes_data import add_members, record_history
+from tests.e2e.browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
 
 
 def test_member_sees_progress_charts_and_program_admin_reads_a_suppressed_report(db, live_server, page):
     clinic = build_clinic(db)
     with db.transaction() as session:
         record_history(session, list(clinic.member_ids.values()) + add_members(session, clinic.org_id, 11))
-    _sign_in(page, live_server, clinic.emails["bob"])
+    sign_in(page, live_server, clinic.emails["bob"])
     with page.expect_navigation():
         page.click("nav >> text=My progress")
     charts = page.locator("[data-testid=progress-charts] svg.outcomes-chart")
@@ -28,7 +21,7 @@ def test_member_sees_progress_charts_and_program_admin_reads_a_suppressed_report
     assert page.locator("[data-testid=chart-nrs] circle").count() >= 2
     assert charts.first.bounding_box()["width"] > 200
     page.context.clear_cookies()
-    _sign_in(page, live_server, clinic.emails["program_admin"])
+    sign_in(page, live_server, clinic.emails["program_admin"])
     with page.expect_navigation():
         page.click("nav >> text=Outcomes")
     page.select_option("#organization", label="Test Employer")

@@ -4,22 +4,15 @@ import pytest
 
 from openmsk.demo.seed import seed
 from tests.integration.clinic import PASSWORD, build_clinic
+from tests.e2e.browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base: str, email: str, password: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
 
 
 def test_demo_clinician_signs_in_and_sees_only_their_own_members(db, live_server, page):
     logins = {login["role"]: login for login in seed(db)}
     pt = logins["physical_therapist (team A)"]
-    _sign_in(page, live_server, pt["email"], pt["password"])
+    sign_in(page, live_server, pt["email"], pt["password"])
     assert page.url.endswith("/console")
     rows = page.locator("[data-testid=member-list] tbody tr")
     shown = rows.count()
@@ -27,31 +20,31 @@ def test_demo_clinician_signs_in_and_sees_only_their_own_members(db, live_server
     assert 0 < shown == len(api) < 50
     other = logins["physical_therapist (team B)"]
     page.context.clear_cookies()
-    _sign_in(page, live_server, other["email"], other["password"])
+    sign_in(page, live_server, other["email"], other["password"])
     theirs = {a.get_attribute("href") for a in page.locator("[data-testid=member-list] a").all()}
     assert len(theirs) == 50 - shown
 
 
 def test_clinician_opens_a_chart_but_not_another_teams_member(db, live_server, page):
     clinic = build_clinic(db)
-    _sign_in(page, live_server, clinic.emails["pt_a"], PASSWORD)
+    sign_in(page, live_server, clinic.emails["pt_a"], PASSWORD)
     page.click("text=Quixotic, Annabel")
     assert page.locator("h1").inner_text().startswith("Annabel Quixotic")
     response = page.goto(f"{live_server}/console/members/{clinic.member_ids['cat']}")
     assert response.status == 403 and "not in your care" in page.content()
 
 
-def test_wrong_password_shows_an_error_and_signed_out_pages_redirect_to_sign_in(db, live_server, page):
+def test_wrong_password_shows_an_error_and_signed_out_pages_redirect_tosign_in(db, live_server, page):
     clinic = build_clinic(db)
     page.goto(f"{live_server}/console")
     assert "/login" in page.url
-    _sign_in(page, live_server, clinic.emails["pt_a"], "not the password")
+    sign_in(page, live_server, clinic.emails["pt_a"], "not the password")
     assert page.locator("[role=alert]").inner_text() == "email or password is incorrect"
 
 
 def test_new_member_starts_with_the_questionnaire_sees_their_team_and_can_sign_out(db, live_server, page):
     clinic = build_clinic(db)
-    _sign_in(page, live_server, clinic.emails["ann"], PASSWORD)
+    sign_in(page, live_server, clinic.emails["ann"], PASSWORD)
     assert page.url.endswith("/me/intake")
     assert "PT_A" in page.content() and "PT_B" not in page.content()
     with page.expect_navigation():
@@ -63,7 +56,7 @@ def test_new_member_starts_with_the_questionnaire_sees_their_team_and_can_sign_o
 def test_program_admin_sees_suppressed_small_cells(db, live_server, page):
     seed(db, n_members=15)
     clinic = build_clinic(db)
-    _sign_in(page, live_server, clinic.emails["program_admin"], PASSWORD)
+    sign_in(page, live_server, clinic.emails["program_admin"], PASSWORD)
     assert page.url.endswith("/reports")
     table = page.locator("table").inner_text()
     assert "Test Employer" in table and "suppressed" in table

@@ -72,7 +72,10 @@ def test_oversize_bodies_are_413_declared_or_streamed(client, clinic, settings, 
     assert _org_count(db) == 1
 
 
-def test_a_request_that_fails_after_writing_leaves_nothing_behind(app, client, clinic, db):
+def test_a_request_that_fails_after_writing_leaves_nothing_behind(fresh_app, clinic, db):
+    from fastapi.testclient import TestClient
+
+    app = fresh_app
     router = APIRouter()
 
     @router.post("/api/v1/test-half-write")
@@ -82,7 +85,8 @@ def test_a_request_that_fails_after_writing_leaves_nothing_behind(app, client, c
         raise Conflict("failing after the write")
 
     app.include_router(router)
-    response = client.post("/api/v1/test-half-write", headers=bearer(client, clinic.emails["admin"]))
+    with TestClient(app) as client:
+        response = client.post("/api/v1/test-half-write", headers=bearer(client, clinic.emails["admin"]))
     _assert_error(response, 409, "conflict")
     assert _org_count(db) == 1
 
