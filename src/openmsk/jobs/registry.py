@@ -118,3 +118,8 @@ def emit_after_commit(session, queue: JobQueue, event: str, payload: dict[str, A
         sa_event.listen(session, "after_commit", flush)
         sa_event.listen(session, "after_soft_rollback", lambda sess, _tx: clear(sess))
     session.info[_PENDING].append((queue, event, payload))
+
+
+def subscribers(event: str) -> list[str]:
+    """The jobs that run when the event is emitted."""
+    return list(_subscribers.get(event, []))
