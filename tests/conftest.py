@@ -176,3 +176,16 @@ def client(app):
 
     with TestClient(app) as test_client:
         yield test_client
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Show that the tests needing real PostgreSQL, Redis and Chromium actually ran."""
+    counts = {"PostgreSQL": 0, "SQLite": 0, "Redis": 0, "Chromium (Playwright)": 0}
+    for report in terminalreporter.stats.get("passed", []):
+        if report.when != "call":
+            continue
+        counts["PostgreSQL"] += "[postgresql" in report.nodeid
+        counts["SQLite"] += "[sqlite" in report.nodeid
+        counts["Redis"] += "redis" in report.keywords
+        counts["Chromium (Playwright)"] += "/e2e/" in report.nodeid
+    terminalreporter.write_line("tests run against real services: " + "; ".join(f"{k} {v}" for k, v in counts.items()))
