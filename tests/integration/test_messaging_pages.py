@@ -83,6 +83,8 @@ def test_a_clinician_starts_a_thread_with_their_own_member_only(client, clinic):
     ann, cat = clinic.member_ids["ann"], clinic.member_ids["cat"]
     page = client.get(f"/console/messages?member_id={ann}", headers=HTML)
     assert page.status_code == 200 and "Write to Annabel" in page.text
+    assert "<title>Messages · OpenMSK</title>" in page.text  # the form sits in the page, once
+    assert page.text.count('data-testid="new-thread"') == 1
     form = {"csrf_token": csrf, "member_id": ann, "subject": "Your first week", "body": "",
             "idempotency_key": "start-key-0001"}
     refused = client.post("/console/messages", headers=HTML, data=form)
