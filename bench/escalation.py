@@ -1,6 +1,6 @@
 """Escalation rule-evaluation throughput: compiled engine vs a naive every-rule-every-event baseline.
 
-Usage: .venv/bin/python bench/escalation.py [--quick] [--json]
+Usage: .venv/bin/python bench/escalation.py [--quick] [--json] [--rate N] [--seconds S] [--workers N]
 
 Events are the supported resources of the Synthea bundles in ../shared/data/fhir/synthea (normalized
 once, outside the timed region); without that folder the hand-written fixtures in tests/data/fhir are
@@ -10,14 +10,17 @@ repeated. Timed on one core (pure Python, single thread):
   * evaluate: the whole Engine.evaluate batch (matching, aggregates, window, de-duplication).
 
 End-to-end latency (`--latency`, on by default when OPENMSK_TEST_POSTGRES_URL is set; PostgreSQL only).
-Path measured: a FHIR R4 Encounter (class EMER) POSTed by the bench, as one notification, to
-`POST /api/v1/members/{id}/clinical-events` of a real `uvicorn` server (separate process, one worker,
-in-process job queue) on a fresh PostgreSQL database -> stored, rules evaluated, alert committed -> the
-server's `GET /api/v1/escalations/stream` (Server-Sent Events) -> the `event: alert` line parsed by a
-connected worklist client (the care team's clinician). Latency = client receive time - the moment the
-bench started sending that notification (one clock: both ends run in the bench process). Notifications
-are sent open-loop at a fixed rate (default 200/s) whatever the server's answers; every one raises a new
-alert. The interop FHIR Subscription endpoint is not measured (not present when this was written).
+Path measured: a FHIR Subscription notification (R4B topic-based backport shape: a history Bundle with
+the SubscriptionStatus and the focus Encounter, class EMER) POSTed by the bench to the interop feed
+endpoint `POST /fhir/R4/notifications/{feed_id}` of a real `uvicorn` server (separate process,
+`--workers` processes, default 2, in-process job queues) on a fresh PostgreSQL database -> the carried
+Encounter imported for the linked member -> `clinical.records_imported` -> escalation rules -> alert
+committed (PostgreSQL NOTIFY to the other workers) -> the server's `GET /api/v1/escalations/stream`
+(Server-Sent Events) -> the `event: alert` line parsed by a connected worklist client (the care team's
+clinician). Latency = client receive time - the moment the bench started sending that notification (one
+clock: both ends run in the bench process). Notifications are sent open-loop at a fixed rate (default
+200/s) whatever the server's answers; every one raises a new alert. `--quick`: 10 s of sending; full run:
+`--seconds` (default 60).
 """
 
 from __future__ import annotations
@@ -105,35 +108,62 @@ def _drop_database(admin_url: str, name: str) -> None:
     admin.dispose()
 
 
-def _seed_clinic(url: str, n_members: int) -> list[str]:
-    """One physical therapist serving n synthetic members (enrolled today); returns the member ids."""
+FEED_BASE = "https://ehr.bench.example/fhir"
+
+
+def _seed_clinic(url: str, n_members: int) -> tuple[list[str], str, str]:
+    """One physical therapist serving n members (enrolled today), each linked to a Patient of one provider
+    feed; returns the provider's patient ids, the feed id and the feed's secret."""
     from datetime import date
 
     from openmsk.auth.service import create_user
     from openmsk.careteam import service as careteam
     from openmsk.db import Database
+    from openmsk.interop.models import PatientLink
+    from openmsk.interop.pull import register_feed
     from openmsk.members import service as members
     from openmsk.members.schemas import MemberCreate, OrganizationCreate
 
     db = Database(url)
-    ids = []
+    patients = []
     with db.transaction() as session:
         org = members.create_organization(session, data=OrganizationCreate(name="Bench Org", kind="employer"), actor=None)
         user = create_user(session, email="pt@bench.example", display_name="PT", roles={"physical_therapist"},
                            password="bench password 123")
         pt = careteam.create_clinician(session, user_id=user.id, role="physical_therapist", display_name="PT")
+        feed, secret = register_feed(session, provider="Bench Hospital", base_url=FEED_BASE)
         for i in range(n_members):
             member = members.enroll_member(session, actor=None, today=date.today(), data=MemberCreate(
                 organization_id=org.id, given_name=f"Bench{i}", family_name="Member", birth_date=date(1970, 1, 1),
                 sex="female", email=f"m{i}@bench.example", state="NY"))
             careteam.assign(session, member_id=member.id, clinician_id=pt.id, role="physical_therapist", actor=None,
                             reason="bench")
-            ids.append(member.id)
+            session.add(PatientLink(source_system=FEED_BASE, patient_id=f"bench-patient-{i}", member_id=member.id,
+                                    status="linked", method="manual", score=1.0))
+            patients.append(f"bench-patient-{i}")
+        feed_id = feed.id
     db.dispose()
-    return ids
+    return patients, feed_id, secret
 
 
-def _start_server(url: str, port: int, var_dir: Path):
+def notification(i: int, patient_id: str, when: str) -> dict:
+    """An R4B backport full-resource notification whose focus is a new emergency Encounter."""
+    encounter = {"resourceType": "Encounter", "id": f"bench-{i}", "status": "finished",
+                 "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "EMER"},
+                 "subject": {"reference": f"Patient/{patient_id}"}, "period": {"start": when}}
+    return {"resourceType": "Bundle", "type": "history", "timestamp": when, "entry": [
+        {"fullUrl": "urn:uuid:status", "resource": {
+            "resourceType": "SubscriptionStatus", "status": "active", "type": "event-notification",
+            "eventsSinceSubscriptionStart": str(i + 1),
+            "notificationEvent": [{"eventNumber": str(i + 1), "timestamp": when,
+                                   "focus": {"reference": f"{FEED_BASE}/Encounter/bench-{i}"}}],
+            "subscription": {"reference": f"{FEED_BASE}/Subscription/openmsk"},
+            "topic": "http://hl7.org/SubscriptionTopic/encounter-start"}},
+        {"fullUrl": f"{FEED_BASE}/Encounter/bench-{i}", "resource": encounter,
+         "request": {"method": "PUT", "url": f"Encounter/bench-{i}"}}]}
+
+
+def _start_server(url: str, port: int, var_dir: Path, workers: int):
     import subprocess
 
     import httpx
@@ -143,16 +173,31 @@ def _start_server(url: str, port: int, var_dir: Path):
            "OPENMSK_ENV": "test", "PYTHONPATH": str(REPO / "src")}
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "openmsk.app:create_app", "--factory", "--host",
                                "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning",
-                               "--timeout-graceful-shutdown", "2"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "--timeout-graceful-shutdown", "2", "--workers", str(workers)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=(var_dir / "server.log").open("wb"),
+                              start_new_session=True)  # one process group: the workers stop with it
     for _ in range(300):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                time.sleep(1.0 if workers > 1 else 0)  # the other workers finish starting
                 return server
         except httpx.HTTPError:
             time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("the server did not start")
+    _stop_server(server)
+    raise RuntimeError(f"the server did not start; see {var_dir / 'server.log'}")
+
+
+def _stop_server(server) -> None:
+    """Stop the server and its workers (open SSE streams hold a graceful shutdown: 5 s, then kill)."""
+    import signal
+    import subprocess
+
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(5)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(5)
 
 
 def _listen(base: str, headers: dict, seen: dict, ready, stop) -> None:
@@ -181,17 +226,22 @@ def _read_stream(base: str, headers: dict, seen: dict, ready, stop, since: str) 
                 return
 
 
-# Up to 16 requests in flight, like a FHIR server's notification workers. Far more concurrent requests
-# than the server's database pool (30) starve its thread pool (each request holds a connection while
-# waiting for a thread): a server sizing issue, reported separately, not a property of the alert path.
-CLIENT_CONNECTIONS = 16
+# 32 senders (at most 32 requests in flight), like a FHIR server's pool of notification workers.
+CLIENT_CONNECTIONS = 32
 
 
 def _progress(message: str) -> None:
     print(f"[escalation bench] {message}", file=sys.stderr, flush=True)
 
 
-def measure_latency(*, rate: float, seconds: float, n_members: int = 50) -> dict:
+def _stats(values_ms: list[float]) -> dict:
+    if not values_ms:
+        return {"p50_ms": None, "p95_ms": None, "p99_ms": None, "max_ms": None}
+    return {"p50_ms": round(_percentile(values_ms, 0.5), 1), "p95_ms": round(_percentile(values_ms, 0.95), 1),
+            "p99_ms": round(_percentile(values_ms, 0.99), 1), "max_ms": round(max(values_ms), 1)}
+
+
+def measure_latency(*, rate: float, seconds: float, workers: int = 2, n_members: int = 500) -> dict:
     """Send `rate` FHIR notifications/s for `seconds` and time each alert's arrival on an SSE client."""
     import asyncio
     import socket
@@ -207,13 +257,16 @@ def measure_latency(*, rate: float, seconds: float, n_members: int = 50) -> dict
         return {"skipped": "OPENMSK_TEST_POSTGRES_URL is not set"}
     _progress("latency: creating and migrating a PostgreSQL database")
     url, name = _prepare_database(admin_url)
-    member_ids = _seed_clinic(url, n_members)
-    _progress("latency: starting the server")
+    seeded = time.perf_counter()
+    patients, feed_id, feed_secret = _seed_clinic(url, n_members)
+    _progress(f"latency: {n_members} members seeded in {time.perf_counter() - seeded:.1f} s")
+    _progress(f"latency: starting the server ({workers} worker(s))")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    server = _start_server(url, port, Path(tempfile.mkdtemp(prefix="openmsk-bench-")))
+    server = _start_server(url, port, Path(tempfile.mkdtemp(prefix="openmsk-bench-")), workers)
+    load_before = os.getloadavg()
     try:
         token = httpx.post(f"{base}/api/v1/auth/token", json={"email": "pt@bench.example",
                                                                "password": "bench password 123"}).json()
@@ -223,49 +276,47 @@ def measure_latency(*, rate: float, seconds: float, n_members: int = 50) -> dict
         listener = threading.Thread(target=_listen, args=(base, headers, seen, ready, stop), daemon=True)
         listener.start()
         ready.wait(10)
+        time.sleep(0.5)  # the stream's first read is done before the first notification
         sent: dict[str, float] = {}
         answers: list[float] = []
         answers_done: list[float] = []
         failures = 0
+        feed_headers = {"Authorization": f"Bearer {feed_secret}", "Content-Type": "application/fhir+json"}
 
         async def send_all() -> None:
             nonlocal failures
             total = int(rate * seconds)
-            async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30,
+            upcoming = iter(range(total))
+            async with httpx.AsyncClient(base_url=base, headers=feed_headers, timeout=30,
                                          limits=httpx.Limits(max_connections=CLIENT_CONNECTIONS)) as client:
-                async def one(i: int) -> None:
+                async def sender() -> None:
                     nonlocal failures
-                    member = member_ids[i % len(member_ids)]
-                    when = datetime.now(UTC).isoformat()
-                    resource = {"resourceType": "Encounter", "id": f"bench-{i}", "status": "finished",
-                                "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "EMER"},
-                                "period": {"start": when}}
-                    start = time.perf_counter()
-                    sent[f"Encounter/bench-{i}"] = start
-                    try:
-                        response = await client.post(f"/api/v1/members/{member}/clinical-events",
-                                                     json={"resources": [resource]})
-                    except httpx.HTTPError:
-                        failures += 1
-                        return
-                    answers.append(time.perf_counter() - start)
-                    answers_done.append(time.perf_counter())
-                    failures += response.status_code != 201
+                    for i in upcoming:  # shared: each sender takes the next notification that falls due
+                        due = t0 + i / rate
+                        if (delay := due - time.perf_counter()) > 0:
+                            await asyncio.sleep(delay)
+                        # Open loop: latency counts from when the notification was due, so a server that
+                        # falls behind shows as late alerts (no coordinated omission).
+                        sent[f"Encounter/bench-{i}"] = due
+                        body = json.dumps(notification(i, patients[i % len(patients)], datetime.now(UTC).isoformat()))
+                        start = time.perf_counter()
+                        try:
+                            response = await client.post(f"/fhir/R4/notifications/{feed_id}", content=body)
+                        except httpx.HTTPError:
+                            failures += 1
+                            continue
+                        answers.append(time.perf_counter() - start)
+                        answers_done.append(time.perf_counter())
+                        failures += response.status_code != 200
 
                 t0 = time.perf_counter()
-                tasks = []
-                for i in range(total):
-                    delay = t0 + i / rate - time.perf_counter()
-                    if delay > 0:
-                        await asyncio.sleep(delay)
-                    tasks.append(asyncio.create_task(one(i)))
-                # Open loop: a server that cannot keep up shows as late or missing alerts, not a stalled bench.
-                _done, pending = await asyncio.wait(tasks, timeout=seconds + 15)
+                senders = [asyncio.create_task(sender()) for _ in range(CLIENT_CONNECTIONS)]
+                _done, pending = await asyncio.wait(senders, timeout=seconds + min(15.0, seconds / 2))
                 for task in pending:
                     task.cancel()
                 await asyncio.gather(*pending, return_exceptions=True)
 
-        _progress(f"latency: sending {int(rate * seconds)} notifications at {rate:g}/s")
+        _progress(f"latency: sending {int(rate * seconds)} notifications at {rate:g}/s for {seconds:g} s")
         started = time.perf_counter()
         asyncio.run(send_all())
         _progress("latency: sent; waiting for the last alerts")
@@ -275,25 +326,22 @@ def measure_latency(*, rate: float, seconds: float, n_members: int = 50) -> dict
             time.sleep(0.05)
         stop.set()
         latencies = [(seen[key] - sent[key]) * 1000 for key in sent if key in seen]
-        result = {
-            "path": "POST /api/v1/members/{id}/clinical-events (1 FHIR Encounter each) -> SSE event on "
-                    "/api/v1/escalations/stream; uvicorn 1 worker, PostgreSQL",
-            "target_rate_per_s": rate, "achieved_rate_per_s": round(len(answers) / send_window, 1),
-            "sent": len(sent), "received": len(latencies), "http_failures": failures,
-            "load_average_1m": round(os.getloadavg()[0], 1),
+        within = sum(value <= 1000 for value in latencies)
+        return {
+            "path": "POST /fhir/R4/notifications/{feed_id} (R4B backport bundle carrying 1 Encounter) -> import -> "
+                    f"rules -> alert -> SSE event on /api/v1/escalations/stream; uvicorn {workers} worker(s), PostgreSQL",
+            "workers": workers, "members": n_members, "offered_rate_per_s": rate, "seconds": seconds,
+            "achieved_rate_per_s": round(len(answers) / send_window, 1) if answers else 0.0,
+            "notifications_sent": len(sent), "alerts_expected": int(rate * seconds), "alerts_received": len(latencies), "alerts_within_1s": within,
+            "http_failures": failures,
             "post_p50_ms": round(_percentile(answers, 0.5) * 1000, 1) if answers else None,
-            "p50_ms": round(_percentile(latencies, 0.5), 1) if latencies else None,
-            "p99_ms": round(_percentile(latencies, 0.99), 1) if latencies else None,
-            "max_ms": round(max(latencies), 1) if latencies else None, "target_p99_ms": 1000,
+            **_stats(latencies), "target_p99_ms": 1000,
+            "load_average": [round(v, 2) for v in os.getloadavg()],
+            "load_average_before": [round(v, 2) for v in load_before],
+            "cpus": os.cpu_count(),
         }
-        return result
     finally:
-        server.terminate()  # open SSE streams hold a graceful shutdown: give it 5 s, then kill
-        try:
-            server.wait(5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(5)
+        _stop_server(server)
         _drop_database(admin_url, name)
 
 
@@ -304,6 +352,10 @@ def main() -> None:
     parser.add_argument("--latency", action=argparse.BooleanOptionalAction, default=None,
                         help="measure end-to-end alert latency through a real server on PostgreSQL")
     parser.add_argument("--rate", type=float, default=200.0, help="notifications per second (latency)")
+    parser.add_argument("--seconds", type=float, default=None, help="how long to send (default 10 with --quick, else 60)")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (latency)")
+    parser.add_argument("--members", type=int, default=None,
+                        help="members the notifications are spread over (default 100 with --quick, else 500)")
     args = parser.parse_args()
     events, source = load_events(30 if args.quick else None)
     engine = Engine.shipped()
@@ -324,9 +376,12 @@ def main() -> None:
         "speedup": round(compiled / naive, 1), "evaluate_events_per_s": round(evaluate_rate),
         "alerts": len(evaluation.alerts), "mismatches_vs_naive": mismatches, "target_events_per_s": 50000,
         "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
+        "load_average": [round(v, 2) for v in os.getloadavg()],
     }
     if args.latency or (args.latency is None and os.environ.get("OPENMSK_TEST_POSTGRES_URL")):
-        result["end_to_end_latency"] = measure_latency(rate=args.rate, seconds=5 if args.quick else 30)
+        seconds = args.seconds or (10 if args.quick else 60)
+        result["end_to_end_latency"] = measure_latency(rate=args.rate, seconds=seconds, workers=args.workers,
+                                                       n_members=args.members or (100 if args.quick else 500))
     else:
         result["end_to_end_latency"] = "not measured: set OPENMSK_TEST_POSTGRES_URL (PostgreSQL) or pass --latency"
     if args.json:
@@ -339,8 +394,13 @@ def main() -> None:
     print(f"full evaluate  : {evaluate_rate:>12,.0f} events/s ({len(evaluation.alerts)} alerts)")
     latency = result["end_to_end_latency"]
     if isinstance(latency, dict):
-        print(f"end-to-end     : p50 {latency['p50_ms']} ms, p99 {latency['p99_ms']} ms at "
-              f"{latency['achieved_rate_per_s']}/s ({latency['received']}/{latency['sent']} alerts seen live)")
+        if "skipped" in latency:
+            print(f"end-to-end     : skipped ({latency['skipped']})")
+        else:
+            print(f"end-to-end     : p50 {latency['p50_ms']} ms, p95 {latency['p95_ms']} ms, p99 {latency['p99_ms']} ms "
+                  f"at {latency['achieved_rate_per_s']}/s of {latency['offered_rate_per_s']:g}/s offered "
+                  f"({latency['alerts_received']}/{latency['alerts_expected']} alerts seen live, "
+                  f"load average {latency['load_average']})")
     else:
         print(f"end-to-end     : {latency}")
 

@@ -37,6 +37,18 @@ def _file_counts(paths) -> Counter:
     return counts
 
 
+def _references(value):
+    """Every Reference.reference anywhere in a parsed resource."""
+    if isinstance(value, dict):
+        if isinstance(value.get("reference"), str):
+            yield value["reference"]
+        for child in value.values():
+            yield from _references(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _references(child)
+
+
 def _write(tmp_path, name, document) -> str:
     path = tmp_path / name
     path.write_text(document if isinstance(document, str) else json.dumps(document))
@@ -85,8 +97,9 @@ def test_conditional_references_resolve_against_directory_bundles_or_stay_extern
     with db.transaction() as session:
         texts = session.scalars(select(ClinicalRecord.resource_json).where(
             ClinicalRecord.source_system == "urn:test:dir")).all()
-    assert not any('"reference": "urn:uuid:' in t or "?identifier=" in t for t in texts)
-    assert any('"reference": "Practitioner/' in t for t in texts)
+    refs = [ref for t in texts for ref in _references(json.loads(t))]
+    assert refs and not any(r.startswith("urn:uuid:") or "?identifier=" in r for r in refs)
+    assert any(r.startswith("Practitioner/") for r in refs)
 
 
 def _bundle(key="k1", pain=6, updated="2026-01-01T00:00:00Z"):
@@ -204,3 +217,64 @@ def test_records_imported_event_names_each_members_new_records_once(db, tmp_path
         fetched = records_by_ids(session, record_ids=events[0]["record_ids"])
     assert sorted(r["resourceType"] for _, _, r in fetched) == ["MedicationRequest", "Patient"]
     assert fetched[0][1] == clinic.member_ids["bob"]
+
+
+def test_a_database_failure_drops_only_its_own_bundle_of_those_committed_together(db, tmp_path, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from openmsk.interop import importer, store
+    from openmsk.interop.importer import Importer
+
+    clinic = build_clinic(db)
+    at = datetime(2026, 11, 3, tzinfo=UTC)
+    paths = [_write(tmp_path, f"{key}.json", synthetic.transaction([
+        synthetic.patient(key, given=given, family=family, birth_date=date(1971, 3, 14), sex="female"),
+        synthetic.opioid_prescription(key, at)]))
+        for key, given, family in [("a", "Bartholomew", "Zanzibar"), ("b", "Solo", "Nobody"),
+                                   ("c", "Annabel", "Quixotic")]]
+    real = store.upsert_records
+
+    def failing(session, rows):
+        written = real(session, rows)  # the rows are written, then the bundle fails: all of it must go
+        if any(row["provenance"].find("b.json") >= 0 for row in rows):
+            raise OperationalError("upsert", None, RuntimeError("connection lost"))
+        return written
+
+    monkeypatch.setattr(store, "upsert_records", failing)
+    commits = []
+    run = Importer(db, on_commit=commits.append)
+    summary = run.import_paths(paths)
+    assert [(r["file"].rsplit("/", 1)[-1], r["error"]) for r in summary.rejected] == [
+        ("b.json", "not stored: database error OperationalError")]
+    assert summary.resources == {"Patient": 2, "MedicationRequest": 2} and summary.written == 4
+    # PostgreSQL commits the three files together; SQLite commits each bundle on its own.
+    assert len(commits) == (1 if db.engine.dialect.name == "postgresql" else 2)
+    assert {m for c in commits for m in c} == {clinic.member_ids["bob"], clinic.member_ids["ann"]}
+    with db.transaction() as session:
+        stored = session.scalars(select(ClinicalRecord.provenance)).all()
+        assert len(stored) == 4 and not any("b.json" in p for p in stored)
+        assert session.scalar(select(func.count()).select_from(PatientLink)) == 2
+    monkeypatch.setattr(store, "upsert_records", real)
+    monkeypatch.setattr(importer, "BATCH_RESOURCES", 1)  # a commit after every bundle
+    commits.clear()
+    again = Importer(db, on_commit=commits.append).import_paths(paths)
+    assert again.written == 2 and again.rejected == [] and commits == []  # b's patient links to no member
+    with db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ClinicalRecord)) == 6
+
+
+def test_awkward_text_survives_the_bulk_write_unchanged(db, tmp_path):
+    awkward = 'Knee\tpain\nafter "fall" \\ stairs \u00e9\u4e2d \\N'
+    bundle = _bundle()
+    obs = bundle["entry"][1]["resource"]
+    obs["code"]["coding"][0]["display"] = awkward
+    obs["note"] = [{"text": awkward}]
+    summary = import_paths(db, [_write(tmp_path, "awkward\tname.json", bundle)])
+    assert summary.rejected == [] and summary.written == 2
+    with db.transaction() as session:
+        row = session.scalar(select(ClinicalRecord).where(ClinicalRecord.resource_type == "Observation"))
+    stored = json.loads(row.resource_json)
+    assert row.display == awkward and stored["note"] == [{"text": awkward}]
+    assert stored["subject"]["reference"].startswith("Patient/")
+    assert json.loads(row.provenance)["file"].endswith("awkward\tname.json")
+    assert import_paths(db, [tmp_path / "awkward\tname.json"]).written == 0

@@ -1,13 +1,11 @@
 """Delivery channels for nudges: in-app (stored), email (project notifier), SMS/push (webhook)."""
 
-import os
 import threading
 from dataclasses import dataclass
 from typing import Protocol
 
+from openmsk.coaching.config import coaching_config
 from openmsk.notify import Message, Notifier
-
-WEBHOOK_URL_ENV = "OPENMSK_COACHING_WEBHOOK_URL"
 
 
 @dataclass(frozen=True)
@@ -63,11 +61,12 @@ class FakeWebhook:
 
 
 def webhook_from(extras: dict) -> Webhook | None:
-    """The webhook in the job context's extras, else one built from the environment, else none."""
+    """The webhook in the job context's extras, else one built from the settings, else none."""
     if extras.get("coaching_webhook") is not None:
         return extras["coaching_webhook"]
-    url = os.environ.get(WEBHOOK_URL_ENV, "")
-    return HttpWebhook(url) if url else None
+    config = coaching_config()
+    url = config.webhook_url.strip()
+    return HttpWebhook(url, timeout_s=config.webhook_timeout_s) if url else None
 
 
 def available_channels(webhook: Webhook | None) -> frozenset[str]:

@@ -1,13 +1,13 @@
 """The periodic nudge job: decide for every active member, then send what is due."""
 
 import logging
-import os
 import uuid
 from datetime import datetime
 
 from sqlalchemy import select
 
 from openmsk.coaching import channels
+from openmsk.coaching.config import coaching_config
 from openmsk.coaching.delivery import RunResult, decide_member, send_due
 from openmsk.db import utcnow
 from openmsk.jobs import JobContext, every, job
@@ -15,8 +15,7 @@ from openmsk.members.models import Member
 
 log = logging.getLogger(__name__)
 JOB_NAME = "coaching.deliver_nudges"
-# Hourly matches the simulator's tick, so production behaves like the audited simulation.
-PERIOD_S = float(os.environ.get("OPENMSK_NUDGE_PERIOD_S", "3600"))
+PERIOD_S = coaching_config().nudge_period_s
 
 
 @job(JOB_NAME)

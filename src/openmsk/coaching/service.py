@@ -10,5 +10,7 @@ from openmsk.coaching.service_logs import (  # noqa: F401
 from openmsk.coaching.service_meds import (  # noqa: F401
     add_medication, change_medication, daily_mme_by_week, medications,
 )
-from openmsk.coaching.service_notes import add_note, mark_messages_read, notes  # noqa: F401
+from openmsk.coaching.service_notes import (  # noqa: F401
+    add_note, mark_messages_read, notes, unread_thread_messages,
+)
 from openmsk.coaching.service_prefs import get_preferences, set_preferences  # noqa: F401

@@ -1,5 +1,6 @@
 """Goals and daily check-ins: the only writer of coaching_goals and coaching_checkins."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,13 +9,15 @@ from sqlalchemy.orm import Session
 
 from openmsk.auth import audit
 from openmsk.auth.principal import Principal
-from openmsk.coaching import checks
+from openmsk.coaching import checks, sources
 from openmsk.coaching.habits import HABITS, WeekSummary, meets, streak, week_summary
+from openmsk.coaching.localtime import local_date
 from openmsk.coaching.models import CheckIn, Goal
 from openmsk.coaching.schemas import CheckInCreate, GoalCreate
 from openmsk.coaching.service_common import checked, local_today, member_or_404
 from openmsk.db import utcnow
 from openmsk.errors import Invalid, NotFound
+from openmsk.members.models import Member
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,13 @@ def record_checkin(session: Session, *, member_id: str, goal_id: str, data: Chec
     return row
 
 
+def _logged_sessions_by_day(session: Session, member: Member) -> dict[date, int]:
+    """Sessions logged on the exercise page per local day: they meet an exercise-sessions goal too."""
+    tz = member.timezone or "UTC"
+    return Counter(local_date(t, tz) for t in sources.exercise_session_times(session, member_id=member.id,
+                                                                             until=utcnow()))
+
+
 def goals_progress(session: Session, *, member_id: str, today: date | None = None,
                    include_closed: bool = False) -> list[GoalProgress]:
     """The member's goals with streak and weekly summary (callers audit the read)."""
@@ -93,6 +103,11 @@ def goals_progress(session: Session, *, member_id: str, today: date | None = Non
     if goals:
         for row in session.scalars(select(CheckIn).where(CheckIn.goal_id.in_(list(values)))):
             values[row.goal_id][row.day] = row.value
+    if any(g.habit == "exercise_sessions" for g in goals):
+        logged = _logged_sessions_by_day(session, member)
+        for goal in (g for g in goals if g.habit == "exercise_sessions"):
+            for day, count in logged.items():
+                values[goal.id][day] = max(values[goal.id].get(day, 0), count)
     result = []
     for goal in goals:
         habit = HABITS[goal.habit]

@@ -8,11 +8,13 @@ from sqlalchemy.orm import Session
 
 from openmsk.auth import audit
 from openmsk.auth.principal import Principal
+from openmsk.coaching import sources
 from openmsk.coaching.models import Note, Nudge
 from openmsk.coaching.schemas import NoteCreate
 from openmsk.coaching.service_common import member_or_404
 from openmsk.db import utcnow
 from openmsk.errors import Forbidden, Invalid
+from openmsk.members.models import Member
 
 # Message templates; {fields} are filled from the member's record and goals when sent.
 TEMPLATES: dict[str, str] = {
@@ -77,6 +79,11 @@ def notes(session: Session, *, member_id: str, topics: tuple[str, ...], limit: i
     """Notes of the topics, newest first (callers audit the read)."""
     return list(session.scalars(select(Note).where(Note.member_id == member_id, Note.topic.in_(topics))
                                 .order_by(Note.created_at.desc()).limit(limit)))
+
+
+def unread_thread_messages(session: Session, *, member: Member) -> int:
+    """How many messaging-thread messages from the care team the member has not opened (callers audit)."""
+    return len(sources.unread_care_team_messages(session, member=member, until=utcnow()))
 
 
 def mark_messages_read(session: Session, *, member_id: str, actor: Principal, now: datetime | None = None) -> int:

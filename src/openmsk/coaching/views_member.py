@@ -49,6 +49,7 @@ def _home(request: Request, session, principal: Principal, error: str | None = N
     messages = service.notes(session, member_id=member.id, topics=("message", "diet"), limit=20)
     service.mark_messages_read(session, member_id=member.id, actor=principal)
     return render(request, "coaching_member_home.html", status_code=status_code, member=member, error=error,
+                  unread_threads_messages=service.unread_thread_messages(session, member=member),
                   goals=service.goals_progress(session, member_id=member.id), habits=HABITS,
                   today=local_today(member), nudges=service_nudges.member_nudges(session, member_id=member.id),
                   messages=messages, saved=request.query_params.get("saved"))

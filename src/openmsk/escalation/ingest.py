@@ -27,6 +27,7 @@ from openmsk.escalation.rulestore import engine_for
 from openmsk.members.models import Member
 
 _NOT_OURS = "patient reference missing or unresolvable"  # the member is known from the caller
+_LOCKED_KEY = "escalation_locked_member"
 
 
 @dataclass
@@ -101,11 +102,25 @@ def process_signal(session: Session, *, member_id: str, kind: str, occurred_at: 
                                now=now or utcnow(), source="signal")
 
 
+def _lock_member(session: Session, member_id: str) -> datetime:
+    """Lock the member's row until commit and return their enrollment instant.
+
+    Two batches of the same episode evaluated at once would each miss the other's records and raise two
+    alerts, so one member's records are evaluated one batch at a time. PostgreSQL: `FOR NO KEY UPDATE`
+    (rows referencing the member can still be inserted); SQLite has one writer at a time and ignores it.
+    """
+    start = session.execute(select(Member.program_start).where(Member.id == member_id)
+                            .with_for_update(key_share=True)).scalar()
+    if start is None:
+        raise NotFound("no member with this id")
+    if session.get_bind().dialect.name == "postgresql":
+        session.info[_LOCKED_KEY] = (member_id, session.get_transaction())
+    return datetime.combine(start, time.min, tzinfo=UTC)
+
+
 def _store_and_evaluate(session: Session, *, member_id: str, items: list[tuple[str, dict, ClinicalEvent]],
                         now: datetime, source: str) -> ProcessResult:
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFound("no member with this id")
+    enrolled = _lock_member(session, member_id)
     engine = engine_for(session)
     keys = [key for key, _, _ in items]
     stored = {r.source_key: r for r in session.scalars(select(ClinicalEventRecord).where(
@@ -123,12 +138,12 @@ def _store_and_evaluate(session: Session, *, member_id: str, items: list[tuple[s
         # Only records a rule may read again keep their content; the interop store keeps every original.
         record.problems, record.payload = list(event.problems), payload if record.relevant else {}
         fresh[key] = event
-    session.flush()
+    session.flush()  # SQLite: the first write takes the database lock, so the history read below is current
     history = [_event_of(r) for r in session.scalars(select(ClinicalEventRecord).where(
         ClinicalEventRecord.member_id == member_id, ClinicalEventRecord.relevant.is_(True),
         ClinicalEventRecord.source_key.not_in(keys)))]
     batch = list(fresh.values()) + history
-    return _apply(session, member_id, engine, batch, now, monitoring_start(enrolled_at(member), config.lookback()))
+    return _apply(session, member_id, engine, batch, now, monitoring_start(enrolled, config.lookback()))
 
 
 def _apply(session: Session, member_id: str, engine: Engine, batch: list[ClinicalEvent], now: datetime,
@@ -194,6 +209,12 @@ def _insert(session: Session, member_id: str, alert: Alert, now: datetime) -> Es
         status="open", actionable=alert.actionable, resource=alert.resource[:200], related=list(alert.related),
         evidence=alert.evidence, explanation=alert.explanation, episode=alert.episode[:200],
         occurred_at=alert.occurred_at, created_at=now, updated_at=now, version=1, outcome_note="")
+    if session.info.get(_LOCKED_KEY) == (member_id, session.get_transaction()):
+        # The member's row lock excludes any other writer of this member's episodes: no savepoint needed.
+        session.add(row)
+        session.flush()
+        _audit_created(session, member_id, row)
+        return row
     try:
         with session.begin_nested():
             session.add(row)
@@ -201,10 +222,14 @@ def _insert(session: Session, member_id: str, alert: Alert, now: datetime) -> Es
         row = session.scalar(select(EscalationAlert).where(EscalationAlert.dedup_key == alert.dedup_key))
         _merge(row, alert, now)
         return row
+    _audit_created(session, member_id, row)
+    return row
+
+
+def _audit_created(session: Session, member_id: str, row: EscalationAlert) -> None:
     audit.record(session, None, action="create", resource_type="EscalationAlert", resource_id=row.id,
                  member_id=member_id, detail={"category": row.category, "severity": row.severity,
                                               "actionable": row.actionable})
-    return row
 
 
 _RANK = {"routine": 0, "high": 1, "urgent": 2}

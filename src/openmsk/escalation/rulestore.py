@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,14 @@ from openmsk.auth.principal import Principal
 from openmsk.db import utcnow
 from openmsk.errors import Conflict, ErrorDetail, Invalid, NotFound
 from openmsk.escalation.engine import Engine
+from openmsk.escalation.live import after_commit
 from openmsk.escalation.models import EscalationRuleRecord
 from openmsk.escalation.rules import RULES_PATH, RuleError, parse_rules
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
+# Saves a query per evaluation; a rule changed by another process applies within this many seconds.
+RECHECK_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -56,17 +60,30 @@ def _combined(records: list[EscalationRuleRecord], extra: dict[str, Any] | None 
 
 def engine_for(session: Session) -> Engine:
     """The engine over the shipped rules plus enabled admin rules, rebuilt only when they change."""
+    url = str(session.get_bind().url)
+    with _lock:
+        checked = _cache.get("checked")
+        if checked is not None and checked[0] == url and time.monotonic() - checked[1] < RECHECK_S:
+            return _cache["engine"]
     stamp = session.execute(select(func.count(EscalationRuleRecord.id),
                                    func.max(EscalationRuleRecord.updated_at))).one()
-    key = f"{session.get_bind().url}|{stamp[0]}|{stamp[1]}"
+    key = f"{url}|{stamp[0]}|{stamp[1]}"
     with _lock:
         if _cache.get("engine_key") == key:
+            _cache["checked"] = (url, time.monotonic())
             return _cache["engine"]
     records = list(session.scalars(select(EscalationRuleRecord)))
     engine = Engine(parse_rules(_combined(records)))
     with _lock:
-        _cache["engine_key"], _cache["engine"] = key, engine
+        _cache["engine_key"], _cache["engine"], _cache["checked"] = key, engine, (url, time.monotonic())
     return engine
+
+
+def _recheck(session: Session) -> None:
+    """This process applies a rule change at once: forget the last check now and after the commit."""
+    with _lock:
+        _cache.pop("checked", None)
+    after_commit(session, lambda: _cache.pop("checked", None))
 
 
 def list_rules(session: Session) -> list[RuleView]:
@@ -116,6 +133,7 @@ def add_rule(session: Session, *, definition: dict[str, Any], actor: Principal) 
     session.add(record)
     session.flush()
     audit.record(session, actor, action="create", resource_type="EscalationRule", resource_id=rule_id)
+    _recheck(session)
     return _view(definition, "custom", True)
 
 
@@ -133,4 +151,5 @@ def set_enabled(session: Session, *, rule_id: str, enabled: bool, actor: Princip
     session.flush()
     audit.record(session, actor, action="update", resource_type="EscalationRule", resource_id=rule_id,
                  detail={"enabled": enabled})
+    _recheck(session)
     return _view(record.definition or shipped, "custom" if record.definition else "shipped", enabled)

@@ -15,8 +15,8 @@ from openmsk.intake import fhir, reassess, submit
 from openmsk.intake.models import IntakeSubmission
 from openmsk.intake.onboarding import CRISIS_RESOURCES
 from openmsk.intake.schemas import (
-    DraftRead, DraftWrite, DueRead, HoldRelease, IntakeCreate, IntakeRead, ReassessmentCreate, ReassessmentRead,
-    RoleRead, ScheduleWrite, ScoreRead, TaskRead,
+    DraftRead, DraftWrite, DueRead, HoldRelease, IntakeCreate, IntakeRead, ReassessmentCreate,
+    ReassessmentDraftRead, ReassessmentDraftWrite, ReassessmentRead, RoleRead, ScheduleWrite, ScoreRead, TaskRead,
 )
 from openmsk.intake.scoring import instrument_ids
 from openmsk.jobs import emit
@@ -120,6 +120,28 @@ def due_reassessments(member_id: str, session: SessionDep, _: AssessmentAccess) 
     """Reassessments due for the member today under their program's schedule."""
     member = session.get(Member, member_id)
     return [DueRead.model_validate(d) for d in reassess.due_for_member(session, member=member, today=utcnow().date())]
+
+
+@router.put("/members/{member_id}/reassessments/{instrument}/draft", response_model=ReassessmentDraftRead)
+def save_reassessment_draft(member_id: str, instrument: str, body: ReassessmentDraftWrite, session: SessionDep,
+                            principal: AssessmentAccess) -> ReassessmentDraftRead:
+    """Save partial reassessment answers on the server so the member can resume on any device."""
+    _only_the_member(principal, member_id)
+    draft = reassess.save_draft(session, member_id=member_id, instrument=instrument, answers=body.answers,
+                                position=body.position, idempotency_key=body.idempotency_key, actor=principal)
+    return ReassessmentDraftRead.model_validate(draft)
+
+
+@router.get("/members/{member_id}/reassessments/{instrument}/draft", response_model=ReassessmentDraftRead)
+def read_reassessment_draft(member_id: str, instrument: str, session: SessionDep,
+                            principal: AssessmentAccess) -> ReassessmentDraftRead:
+    """The saved reassessment draft (empty when none)."""
+    _only_the_member(principal, member_id)
+    draft = reassess.get_draft(session, member_id=member_id, instrument=instrument)
+    if draft is None:
+        return ReassessmentDraftRead(instrument=instrument, answers=[], position=0, idempotency_key=None,
+                                     updated_at=None)
+    return ReassessmentDraftRead.model_validate(draft)
 
 
 @router.post("/members/{member_id}/assessments", response_model=ReassessmentRead, status_code=201)

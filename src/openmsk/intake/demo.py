@@ -1,4 +1,5 @@
-"""Demo history: an intake for every demo member, weekly pain and week-4/8 reassessments, tasks and routing."""
+"""Demo history: an intake (with PEG, PSFS and region function) for every demo member, weekly pain and
+week-4/8 reassessments, tasks and routing."""
 
 import random
 from datetime import UTC, datetime, time, timedelta
@@ -14,6 +15,15 @@ from openmsk.intake.service import record_assessment
 from openmsk.intake.submit import submit_intake
 
 REGIONS = ("low_back", "low_back", "low_back", "neck", "knee", "hip", "shoulder")
+# Activities demo members name on the PSFS, by region, plus some any member might name.
+ACTIVITIES = {
+    "low_back": ("bending to tie my shoes", "lifting my child", "sitting through a film"),
+    "neck": ("driving and turning my head", "reading for an hour", "working at my desk"),
+    "knee": ("climbing stairs", "kneeling in the garden", "running 5 km"),
+    "hip": ("walking the dog", "getting out of the car", "putting on socks"),
+    "shoulder": ("reaching a high shelf", "washing my hair", "carrying shopping bags"),
+}
+ANY_ACTIVITIES = ("sleeping through the night", "playing with my grandchildren", "going for a long walk")
 
 
 def _items(rng: random.Random, instrument_id: str, severity: float) -> list[int]:
@@ -81,7 +91,20 @@ def _answers(rng: random.Random, p: dict) -> dict:
     }
     for region in p["regions"]:
         answers[FUNCTION_BY_REGION[region]] = _items(rng, FUNCTION_BY_REGION[region], p["pain"] / 14)
+    answers["psfs"] = _psfs(rng, p["pain"])
     return answers
+
+
+def _activities(rng: random.Random, regions: list[str]) -> list[str]:
+    """Three distinct activities the member finds hard, mostly from their painful regions."""
+    own = [a for r in regions for a in ACTIVITIES.get(r, ())]
+    picked = rng.sample(own, min(2, len(own)))
+    return picked + rng.sample(ANY_ACTIVITIES, 3 - len(picked))
+
+
+def _psfs(rng: random.Random, pain: float) -> list[int]:
+    """PSFS ratings (0 = unable, 10 = as before) that fall as pain rises."""
+    return [int(min(10, max(0, round(10 - pain + rng.gauss(0, 1.2))))) for _ in range(3)]
 
 
 def seed_demo(ctx: DemoContext) -> None:
@@ -94,7 +117,8 @@ def seed_demo(ctx: DemoContext) -> None:
         answers = _answers(rng, p)
         start = datetime.combine(member.program_start, time(14, rng.randint(0, 59)), UTC)
         submitted = min(start, now - timedelta(minutes=5))
-        result = submit_intake(ctx.session, member_id=member.id, answers=answers, psfs_activities=[],
+        result = submit_intake(ctx.session, member_id=member.id, answers=answers,
+                               psfs_activities=_activities(rng, p["regions"]),
                                idempotency_key=f"demo-intake-{member.id[:8]}", actor=None, now=submitted)
         _close_old_tasks(ctx, result.tasks, now)
         _history(ctx, rng, member, p, answers, submitted, now)
@@ -115,7 +139,7 @@ def _close_old_tasks(ctx: DemoContext, tasks, now: datetime) -> None:
 
 def _history(ctx: DemoContext, rng: random.Random, member, p: dict, answers: dict, start: datetime,
              now: datetime) -> None:
-    """Weekly pain and week-4/8 PHQ-9, GAD-7 and function, improving for most members."""
+    """Weekly pain and week-4/8 PHQ-9, GAD-7, PSFS and region function, improving for most members."""
     weeks = (now.date() - member.program_start).days // 7
     slope = -0.35 if p["improves"] else rng.choice((0.0, 0.1))
     phq, gad = sum(answers["phq9"]), sum(answers["gad7"])
@@ -133,6 +157,8 @@ def _history(ctx: DemoContext, rng: random.Random, member, p: dict, answers: dic
                               answers=_phq9(rng, int(phq * factor)), source="demo")
             record_assessment(ctx.session, member_id=member.id, instrument="gad7", taken_at=at, actor=None,
                               answers=_gad7(rng, int(gad * factor)), source="demo")
+            record_assessment(ctx.session, member_id=member.id, instrument="psfs", taken_at=at, actor=None,
+                              answers=_psfs(rng, pain), source="demo")
             for region in p["regions"]:
                 instrument = FUNCTION_BY_REGION[region]
                 record_assessment(ctx.session, member_id=member.id, instrument=instrument, taken_at=at,

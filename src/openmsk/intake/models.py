@@ -76,3 +76,16 @@ class ReassessmentSchedule(Base):
                                                  primary_key=True)
     weeks: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReassessmentDraft(Base):
+    """Partial answers to one reassessment, kept on the server so another device can resume them."""
+
+    __tablename__ = "intake_reassessment_drafts"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    instrument: Mapped[str] = mapped_column(String(32), primary_key=True)
+    answers: Mapped[list] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    idempotency_key: Mapped[str | None] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from openmsk.auth.policy import CurrentMember, member_scope
@@ -11,19 +11,18 @@ from openmsk.careteam import service as careteam
 from openmsk.console.nav import add_chart_link, add_member_home_gate
 from openmsk.console.rendering import render
 from openmsk.db import SessionDep, utcnow
-from openmsk.deps import QueueDep
-from openmsk.errors import AppError, NotFound
+from openmsk.errors import NotFound
 from openmsk.intake import questions, reassess, submit
-from openmsk.intake.api import emit_signals, intake_read
-from openmsk.intake.explain import explain_scores
+from openmsk.intake.api import intake_read
+from openmsk.intake.explain import explain_scores, function_rows
 from openmsk.intake.scoring import get_instrument
 from openmsk.members.models import Member
 
 router = APIRouter(include_in_schema=False)
 Page = HTMLResponse
 IntakePage = Annotated[Principal, Depends(member_scope("Intake"))]
-# Reassessments a member answers alone; function scales are licensed and entered with the care team.
-MEMBER_FORMS = ("nrs", "phq9", "gad7")
+# Reassessment screens reuse the onboarding's section headings.
+SECTIONS = dict((*questions.PAIN, *questions.MOOD_AND_SAFETY))
 
 
 def _member(session, principal: Principal) -> Member:
@@ -50,8 +49,10 @@ def onboarding(request: Request, session: SessionDep, principal: CurrentMember):
     prefill = {"auditc_sex": member.sex} if member.sex in ("female", "male") else {}
     return render(request, "intake_onboarding.html", member=member,
                   team=careteam.care_team(session, member_id=member.id),
-                  config={"member_id": member.id, "screens": questions.screens(), "sizes": questions.sizes(),
-                          "prefill": {"lifestyle": prefill}})
+                  config={"mode": "intake", "member_id": member.id, "screens": questions.screens(),
+                          "sizes": questions.sizes(), "prefill": {"lifestyle": prefill},
+                          "draft_url": f"/api/v1/members/{member.id}/intake/draft",
+                          "submit_url": f"/api/v1/members/{member.id}/intake", "done_url": "/me/intake/results"})
 
 
 @router.get("/me/intake/results", response_class=Page)
@@ -61,7 +62,8 @@ def results(request: Request, session: SessionDep, principal: CurrentMember):
     if found is None:
         return RedirectResponse("/me/intake", status_code=303)
     intake = intake_read(session, found)
-    return render(request, "intake_results.html", intake=intake, explained=explain_scores(intake.scores),
+    explained = explain_scores(intake.scores, found.document.get("psfs_activities") or ())
+    return render(request, "intake_results.html", intake=intake, explained=explained,
                   team=careteam.care_team(session, member_id=principal.member_id),
                   due=reassess.due_for_member(session, member=_member(session, principal), today=utcnow().date()))
 
@@ -75,45 +77,23 @@ def reassessments(request: Request, session: SessionDep, principal: CurrentMembe
 
 
 @router.get("/me/reassessments/{instrument}", response_class=Page)
-def reassessment_form(request: Request, instrument: str, principal: CurrentMember):
-    """One reassessment questionnaire as a form."""
-    _member_answerable(instrument)
-    return render(request, "intake_reassessment_form.html", instrument=get_instrument(instrument),
-                  key=f"re-{instrument}-{utcnow().strftime('%Y%m%d%H%M%S%f')}")
-
-
-@router.post("/me/reassessments/{instrument}", response_class=Page)
-async def reassessment_submit(request: Request, instrument: str, background: BackgroundTasks, session: SessionDep,
-                              queue: QueueDep, principal: CurrentMember):
-    """Record the answered form and return to the list."""
-    _member_answerable(instrument)
-    form = await request.form()
-    spec = get_instrument(instrument)
-    answers = [_int_or_none(form.get(f"item_{item.id}")) for item in spec.items]
-    try:
-        assessment = reassess.submit_reassessment(session, member_id=principal.member_id, instrument=instrument,
-                                     answers=answers, idempotency_key=str(form.get("idempotency_key", ""))[:64],
-                                     actor=principal)
-    except AppError as exc:
-        return render(request, "intake_reassessment_form.html", status_code=exc.status_code, instrument=spec,
-                      key=form.get("idempotency_key"), error=exc.message)
-    signal = reassess.signal_payload(assessment)
-    if signal:
-        background.add_task(emit_signals, queue, [signal])
-    crisis = signal is not None
-    return RedirectResponse(f"/me/reassessments?done={instrument}{'&crisis=1' if crisis else ''}", status_code=303)
-
-
-def _member_answerable(instrument: str) -> None:
-    if instrument not in MEMBER_FORMS:
-        raise NotFound("this questionnaire is answered with your care team")
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+def reassessment_form(request: Request, instrument: str, session: SessionDep, principal: CurrentMember):
+    """One reassessment, one question per screen, resumable, with a progress bar."""
+    if instrument not in reassess.REASSESSABLE:
+        raise NotFound("no reassessment with this name")
+    if instrument == "psfs":
+        activities = reassess.psfs_activities(submit.get_submission(session, member_id=principal.member_id))
+        if not activities:
+            raise NotFound("no activities were named at intake")
+        screens = questions.psfs_screens(activities)
+    else:
+        screens = questions.instrument_screens(instrument, SECTIONS.get(instrument))
+    member_id = principal.member_id
+    config = {"mode": "reassessment", "member_id": member_id, "instrument": instrument, "screens": screens,
+              "sizes": {instrument: len(screens)}, "key": f"re-{instrument}-{utcnow().strftime('%Y%m%d%H%M%S%f')}",
+              "draft_url": f"/api/v1/members/{member_id}/reassessments/{instrument}/draft",
+              "submit_url": f"/api/v1/members/{member_id}/assessments"}
+    return render(request, "intake_reassessment_form.html", instrument=get_instrument(instrument), config=config)
 
 
 @router.get("/console/members/{member_id}/intake", response_class=Page)
@@ -122,6 +102,9 @@ def intake_summary(request: Request, member_id: str, session: SessionDep, _: Int
     member = session.get(Member, member_id)
     found = submit.get_submission(session, member_id=member_id)
     intake = intake_read(session, found) if found else None
+    document = found.document if found else {}
     return render(request, "intake_summary.html", member=member, intake=intake,
-                  answers=found.document.get("answers", {}) if found else {},
+                  answers=document.get("answers", {}),
+                  function=function_rows(intake.scores, document.get("psfs_activities") or (),
+                                         document.get("answers", {})) if intake else [],
                   team=careteam.care_team(session, member_id=member_id))

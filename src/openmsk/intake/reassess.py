@@ -1,8 +1,8 @@
-"""Reassessments: the schedule setting per organization, what is due, submitting one, and the task job."""
+"""Reassessments: the schedule setting per organization, what is due, drafts, submitting one, and the task job."""
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from openmsk.auth import audit
@@ -12,9 +12,9 @@ from openmsk.careteam.tasks import create_task
 from openmsk.db import utcnow
 from openmsk.errors import Invalid, NotFound
 from openmsk.intake.document import FUNCTION_BY_REGION
-from openmsk.intake.models import Assessment, IntakeSubmission, ReassessmentSchedule
+from openmsk.intake.models import Assessment, IntakeSubmission, ReassessmentDraft, ReassessmentSchedule
 from openmsk.intake.schedule import Due, Schedule, ScheduleError, due_reassessments, schedule_from_dict
-from openmsk.intake.scoring import instrument_ids
+from openmsk.intake.scoring import get_instrument, instrument_ids
 from openmsk.intake.service import record_assessment
 from openmsk.jobs import JobContext, every, job
 from openmsk.members.models import Member, Organization
@@ -73,16 +73,54 @@ def due_for_member(session: Session, *, member: Member, today: date) -> list[Due
                              function_instruments=function_instruments(submission))
 
 
-def submit_reassessment(session: Session, *, member_id: str, instrument: str, answers: list | dict,
-                        idempotency_key: str, actor: Principal, taken_at: datetime | None = None) -> Assessment:
-    """Record one reassessment answered by the member."""
+def _check_reassessable(instrument: str) -> None:
     if instrument not in REASSESSABLE:
         known = instrument in instrument_ids()
         raise Invalid(f"instrument: {instrument!r} is {'not a reassessment' if known else 'unknown'}; "
                       f"use one of {', '.join(REASSESSABLE)}")
+
+
+def psfs_activities(submission: IntakeSubmission | None) -> list[str]:
+    """The activities the member named at intake, one per PSFS rating given then."""
+    if submission is None:
+        return []
+    named = list(submission.document.get("psfs_activities") or [])
+    rated = len(submission.document.get("answers", {}).get("psfs") or [])
+    return [named[i] if i < len(named) and named[i] else f"Activity {i + 1}" for i in range(rated)]
+
+
+def save_draft(session: Session, *, member_id: str, instrument: str, answers: list, position: int,
+               idempotency_key: str | None, actor: Principal) -> ReassessmentDraft:
+    """Store (replace) the member's partial answers to one reassessment so any device can resume them."""
+    _check_reassessable(instrument)
+    if len(answers) > len(get_instrument(instrument).items):
+        raise Invalid(f"answers: at most {len(get_instrument(instrument).items)} for {instrument}")
+    draft = session.get(ReassessmentDraft, (member_id, instrument)) or ReassessmentDraft(
+        member_id=member_id, instrument=instrument)
+    draft.answers, draft.position, draft.updated_at = list(answers), position, utcnow()
+    draft.idempotency_key = idempotency_key or draft.idempotency_key
+    session.add(draft)
+    session.flush()
+    audit.record(session, actor, action="update", resource_type="ReassessmentDraft",
+                 resource_id=f"{member_id}:{instrument}", member_id=member_id)
+    return draft
+
+
+def get_draft(session: Session, *, member_id: str, instrument: str) -> ReassessmentDraft | None:
+    """The member's saved draft of one reassessment, if any (callers check access and audit)."""
+    _check_reassessable(instrument)
+    return session.get(ReassessmentDraft, (member_id, instrument))
+
+
+def submit_reassessment(session: Session, *, member_id: str, instrument: str, answers: list | dict,
+                        idempotency_key: str, actor: Principal, taken_at: datetime | None = None) -> Assessment:
+    """Record one reassessment answered by the member; its draft is cleared."""
+    _check_reassessable(instrument)
     assessment = record_assessment(session, member_id=member_id, instrument=instrument, answers=answers,
                                    taken_at=taken_at or utcnow(), actor=actor, source="reassessment",
                                    idempotency_key=idempotency_key)
+    session.execute(delete(ReassessmentDraft).where(ReassessmentDraft.member_id == member_id,
+                                                    ReassessmentDraft.instrument == instrument))
     if "self_harm_risk" in (assessment.flags or []):
         # Same rule as at intake (PHQ-9 item 9 > 0, Kroenke 2001): behavioral health now, in this request.
         careteam.auto_assign(session, member=session.get(Member, member_id), roles=["behavioral_health"],

@@ -1,19 +1,22 @@
 """Request and response shapes of the intake, drafts and reassessments."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import Field
 
 from openmsk.schemas import Output, StrictInput
 
 IdempotencyKey = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+# PSFS activity names the member writes (the exercise capability accepts the same length).
+Activity = Annotated[str, Field(max_length=200)]
 
 
 class IntakeCreate(StrictInput):
     """The intake document (docs/intake-document.md) and its idempotency key."""
 
     answers: dict[str, list | dict]
-    psfs_activities: list[str] = Field(default_factory=list, max_length=5)
+    psfs_activities: list[Activity] = Field(default_factory=list, max_length=5)
     idempotency_key: str = IdempotencyKey
 
 
@@ -82,7 +85,7 @@ class DraftWrite(StrictInput):
     """Partial answers (not scored until submission) and the screen the member reached."""
 
     answers: dict[str, list | dict] = Field(default_factory=dict)
-    psfs_activities: list[str] = Field(default_factory=list, max_length=5)
+    psfs_activities: list[Activity] = Field(default_factory=list, max_length=5)
     position: int = Field(default=0, ge=0, le=500)
 
 
@@ -97,6 +100,22 @@ class ReassessmentCreate(StrictInput):
     instrument: str = Field(min_length=2, max_length=32)
     answers: list | dict
     idempotency_key: str = IdempotencyKey
+
+
+class ReassessmentDraftWrite(StrictInput):
+    """Partial answers to one reassessment (item order, null when not yet answered) and the screen reached."""
+
+    answers: list[int | None] = Field(default_factory=list, max_length=20)
+    position: int = Field(default=0, ge=0, le=50)
+    idempotency_key: str | None = Field(default=None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+
+
+class ReassessmentDraftRead(Output):
+    instrument: str
+    answers: list
+    position: int
+    idempotency_key: str | None
+    updated_at: datetime | None
 
 
 class DueRead(Output):

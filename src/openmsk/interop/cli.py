@@ -110,7 +110,7 @@ def consent_command(
     try:
         with services.db.transaction() as session:
             if revoke:
-                consent = revoke_consent(session, consent_id=revoke, actor=None)
+                consent = revoke_consent(session, consent_id=revoke, member_id=member, actor=None)
             elif provider and endpoint:
                 consent = grant_consent(session, member_id=member, provider=provider, endpoint=endpoint, actor=None)
             else:

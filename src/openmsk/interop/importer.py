@@ -1,4 +1,4 @@
-"""Import FHIR R4 files (Bundles, NDJSON) into the clinical record: one transaction per bundle or chunk."""
+"""Import FHIR R4 files (Bundles, NDJSON) into the clinical record: whole bundles or chunks per commit."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -27,6 +28,9 @@ from openmsk.interop.models import PatientLink
 
 FILE_SOURCE = "urn:openmsk:source:files"
 NDJSON_CHUNK = 2000
+# PostgreSQL: files are committed together until a commit holds this many resources (whole bundles or
+# chunks only); SQLite commits each bundle or chunk on its own.
+BATCH_RESOURCES = 5000
 # Resources whose identifiers conditional references point at (Synthea directory bundles, US Core).
 DIRECTORY_TYPES = frozenset({"Organization", "Practitioner", "PractitionerRole", "Location", "Device"})
 RECORDS_IMPORTED = "clinical.records_imported"
@@ -55,7 +59,7 @@ class ImportSummary:
 
 
 def _chunks(path: Path) -> Iterator[list[SourcedResource | ReadProblem]]:
-    """A bundle file is one chunk (it commits whole); NDJSON goes in chunks of NDJSON_CHUNK lines."""
+    """A bundle file is one chunk (it is stored whole or not at all); NDJSON goes in chunks of NDJSON_CHUNK lines."""
     items: list[SourcedResource | ReadProblem] = []
     ndjson = path.name.lower().endswith(NDJSON_SUFFIXES)
     for item in iter_file(path):
@@ -65,6 +69,38 @@ def _chunks(path: Path) -> Iterator[list[SourcedResource | ReadProblem]]:
             items = []
     if items:
         yield items
+
+
+def _serialize(resource: dict[str, Any]) -> bytes:
+    """Compact UTF-8 JSON; the standard encoder for what orjson refuses (integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(resource)
+    except orjson.JSONEncodeError:
+        return json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@dataclass
+class _Group:
+    """What one bundle or chunk did; added to the summary once its transaction commits."""
+
+    label: str
+    resources: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    patients: int = 0
+    written: int = 0
+    unresolved: int = 0
+    review: int = 0
+    unmatched: int = 0
+    by_member: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+@dataclass
+class _Batch:
+    """An open transaction holding whole groups, each in its own savepoint."""
+
+    session: Session | None = None
+    groups: list[_Group] = field(default_factory=list)
+    size: int = 0
 
 
 class Importer:
@@ -82,7 +118,7 @@ class Importer:
         self.org_id: str | None = None
 
     def import_paths(self, paths: Iterable[str | Path], *, on_file: Callable[[Path], None] | None = None) -> ImportSummary:
-        """Import every file (directory bundles first), one transaction per bundle or NDJSON chunk."""
+        """Import every file (directory bundles first), committing whole bundles or chunks together."""
         # Directory bundles first (conditional references), then Patient NDJSON (member links).
         files = sorted(expand_paths(paths), key=lambda p: (not looks_like_directory(p),
                                                            not p.name.startswith("Patient")))
@@ -90,20 +126,41 @@ class Importer:
             self.directory = store.load_directory(session)
             if self.create_members:
                 self.org_id = resolve_org(session, self.org)
-        for path in files:
-            self.import_file(path)
-            if on_file:
-                on_file(path)
+        batch = _Batch()
+        try:
+            for path in files:
+                self._import_file(batch, path)
+                if on_file:
+                    on_file(path)
+        finally:
+            self._commit(batch)
         return self.summary
 
     def import_file(self, path: Path) -> None:
-        """Import one file; a database failure rolls back only the chunk it happened in."""
+        """Import one file and commit it; a database failure rolls back only the chunk it happened in."""
+        batch = _Batch()
+        try:
+            self._import_file(batch, path)
+        finally:
+            self._commit(batch)
+
+    def _import_file(self, batch: _Batch, path: Path) -> None:
         self.summary.files += 1
         for chunk in _chunks(path):
-            self.import_items(chunk, label=str(path))
+            self._add(batch, chunk, label=str(path))
+            if batch.size >= BATCH_RESOURCES:
+                self._commit(batch)
 
     def import_items(self, items: list[SourcedResource | ReadProblem], *, label: str) -> None:
-        """Import one atomic group of resources (a bundle, an NDJSON chunk or a page from a server)."""
+        """Import and commit one atomic group of resources (a bundle, an NDJSON chunk or a page from a server)."""
+        batch = _Batch()
+        try:
+            self._add(batch, items, label=label)
+        finally:
+            self._commit(batch)
+
+    def _add(self, batch: _Batch, items: list[SourcedResource | ReadProblem], *, label: str) -> None:
+        """Write one group in a savepoint of the batch (or as its own transaction): an error drops only it."""
         summary = self.summary
         resources = sorted((i for i in items if isinstance(i, SourcedResource)),
                            key=lambda i: i.resource["resourceType"] != "Patient")
@@ -111,8 +168,8 @@ class Importer:
             summary.rejected.append({"file": problem.path, "resource": problem.location, "error": problem.error})
         targets: dict[str, str] = {}
         new_directory: dict[str, str] = {}
-        for item in resources:
-            _, ref = references.local_reference(item.resource, item.full_url)
+        local = [references.local_reference(item.resource, item.full_url) for item in resources]
+        for item, (_, ref) in zip(resources, local):
             if ref and item.full_url:
                 targets[item.full_url] = ref
             if ref and item.resource["resourceType"] in DIRECTORY_TYPES:
@@ -120,17 +177,19 @@ class Importer:
                     if query not in self.directory:
                         new_directory[query] = target
         self.directory.update(new_directory)
-        counts: Counter = Counter()
-        skipped: Counter = Counter()
+        group = _Group(label)
+        session = self._open(batch)
+        # Batched groups get a savepoint each; an unbatched one is its transaction (SQLite: a savepoint
+        # would open the transaction with a read and risk a lock upgrade failing with "database is locked").
+        nested = self.session is not None or self._batched
         try:
-            with self._transaction() as session:
+            with session.begin_nested() if nested else nullcontext():
                 store.save_directory(session, new_directory)
                 resolver = references.Resolver(targets, self.directory)
                 rows: dict[str, dict[str, Any]] = {}
-                patients = 0
-                for item in resources:
+                for item, (source_id, ref) in zip(resources, local):
                     try:
-                        row = self._row(session, item, resolver, skipped, label)
+                        row = self._row(session, item, source_id, ref, resolver, group)
                     except (TypeError, ValueError, AttributeError, KeyError) as exc:
                         # An element of an unexpected shape the checks did not catch: reject the entry only.
                         summary.rejected.append({"file": item.path, "resource": item.location,
@@ -138,26 +197,79 @@ class Importer:
                         continue
                     if row is not None:
                         rows[row["id"]] = row
-                        counts[row["resource_type"]] += 1
-                        patients += row["resource_type"] == "Patient"
+                        group.resources[row["resource_type"]] += 1
+                        group.patients += row["resource_type"] == "Patient"
                 written = store.upsert_records(session, list(rows.values()))
-                by_member: dict[str, list[str]] = defaultdict(list)
                 for record_id, member_id in written:
                     if member_id:
-                        by_member[member_id].append(record_id)
-                for member_id, ids in by_member.items():
+                        group.by_member[member_id].append(record_id)
+                for member_id, ids in group.by_member.items():
                     audit.record(session, self.actor, action="import", resource_type="ClinicalRecord",
                                  member_id=member_id, detail={"records": len(ids), "source": self.source[:100]})
         except SQLAlchemyError as exc:
-            self.patient_members.clear()  # links made in the rolled-back transaction are gone
+            self.patient_members.clear()  # links made in the rolled-back savepoint are gone
+            if not nested:
+                self._discard(batch)
             summary.rejected.append({"file": label, "resource": "(all of this bundle or chunk)",
                                      "error": f"not stored: database error {type(exc).__name__}"})
             return
-        summary.resources.update(counts)
-        summary.skipped.update(skipped)
-        summary.patients += patients
-        summary.written += len(written)
-        summary.unresolved_references += resolver.unresolved
+        except BaseException:
+            if not nested:
+                self._discard(batch)  # never commit part of a group
+            raise
+        group.written, group.unresolved = len(written), resolver.unresolved
+        batch.groups.append(group)
+        batch.size += len(resources)
+        if not nested or self.session is not None:
+            self._commit(batch)  # its own transaction, or the caller's session (which commits later)
+
+    @property
+    def _batched(self) -> bool:
+        """Whether whole groups share a commit: PostgreSQL (savepoints are cheap and safe there)."""
+        return self.db is not None and self.db.engine.dialect.name == "postgresql"
+
+    def _discard(self, batch: _Batch) -> None:
+        if batch.session is not None:
+            batch.session.rollback()
+            batch.session.close()
+        batch.session, batch.groups, batch.size = None, [], 0
+
+    def _open(self, batch: _Batch) -> Session:
+        if self.session is not None:
+            return self.session
+        if batch.session is None:
+            batch.session = self.db.sessionmaker()
+            batch.session.begin()
+        return batch.session
+
+    def _commit(self, batch: _Batch) -> None:
+        """Commit the batch's groups, then count them and tell subscribers; a failed commit drops them all."""
+        session, groups = batch.session, batch.groups
+        batch.session, batch.groups, batch.size = None, [], 0
+        if session is not None:
+            try:
+                session.commit()
+            except SQLAlchemyError as exc:
+                session.rollback()
+                self.patient_members.clear()
+                for group in groups:
+                    self.summary.rejected.append({"file": group.label, "resource": "(all of this bundle or chunk)",
+                                                  "error": f"not stored: database error {type(exc).__name__}"})
+                return
+            finally:
+                session.close()
+        by_member: dict[str, list[str]] = defaultdict(list)
+        summary = self.summary
+        for group in groups:
+            summary.resources.update(group.resources)
+            summary.skipped.update(group.skipped)
+            summary.patients += group.patients
+            summary.written += group.written
+            summary.unresolved_references += group.unresolved
+            summary.review += group.review
+            summary.unmatched += group.unmatched
+            for member_id, ids in group.by_member.items():
+                by_member[member_id].extend(ids)
         if self.on_commit and by_member:
             self.on_commit(dict(by_member))
 
@@ -179,14 +291,13 @@ class Importer:
                 PatientLink.source_system == self.source, PatientLink.patient_id == patient_ref[8:]))
         return self.patient_members[patient_ref]
 
-    def _row(self, session, item: SourcedResource, resolver: references.Resolver, skipped: Counter,
-             label: str) -> dict[str, Any] | None:
+    def _row(self, session, item: SourcedResource, source_id: str, ref: str | None, resolver: references.Resolver,
+             group: _Group) -> dict[str, Any] | None:
         resource = item.resource
         rtype = resource["resourceType"]
         if rtype not in normalize.NORMALIZED_TYPES:
-            skipped[rtype] += 1
+            group.skipped[rtype] += 1
             return None
-        source_id, ref = references.local_reference(resource, item.full_url)
         error = normalize.validate(resource) or (None if ref else f"{rtype}.id: missing (and no fullUrl)")
         if error:
             self.summary.rejected.append({"file": item.path, "resource": f"{item.location} ({rtype})", "error": error})
@@ -197,20 +308,23 @@ class Importer:
             self.patient_members[ref] = link.member_id
             if link.member_id:
                 store.attach_member(session, source_system=self.source, patient_ref=ref, member_id=link.member_id)
-            self.summary.review += link.status == "review"
-            self.summary.unmatched += link.status == "unmatched"
-        text = resolver.resolve_text(json.dumps(resource, ensure_ascii=False))
+            group.review += link.status == "review"
+            group.unmatched += link.status == "unmatched"
+        data = resolver.resolve_bytes(_serialize(resource))
         info = normalize.summarize(resource)
         patient_ref = resolver.resolve(info.patient_ref)
-        meta = resource.get("meta") if isinstance(resource.get("meta"), dict) else {}
+        meta = resource.get("meta")
+        version = updated = None
+        if isinstance(meta, dict):
+            version, updated = meta.get("versionId"), meta.get("lastUpdated")
         return {
             "id": store.record_id(self.source, rtype, source_id), "member_id": self._member_for(session, patient_ref),
             "resource_type": rtype, "source_system": self.source[:255], "source_id": source_id[:255],
             "patient_ref": patient_ref[:255] if patient_ref else None,
-            "version_id": str(meta["versionId"])[:64] if meta.get("versionId") else None,
-            "last_updated": str(meta["lastUpdated"])[:40] if meta.get("lastUpdated") else None,
+            "version_id": str(version)[:64] if version else None,
+            "last_updated": str(updated)[:40] if updated else None,
             "code": info.code, "display": info.display, "status": info.status, "effective": info.effective,
-            "content_hash": hashlib.sha1(text.encode()).hexdigest(), "resource_json": text,
-            "provenance": json.dumps({"source": self.source, "file": label, "location": item.location,
-                                      "fullUrl": item.full_url}),
+            "content_hash": hashlib.sha1(data).hexdigest(), "resource_json": data,
+            "provenance": orjson.dumps({"source": self.source, "file": group.label, "location": item.location,
+                                        "fullUrl": item.full_url}).decode(),
         }

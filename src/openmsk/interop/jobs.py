@@ -9,7 +9,7 @@ import httpx
 from openmsk.jobs import JobContext, job
 from openmsk.interop.models import FeedSubscription
 from openmsk.interop.notifications import _patient_of
-from openmsk.interop.pull import feed_headers, pull_patient
+from openmsk.interop.pull import DISABLED_PREFIX, feed_headers, pull_patient
 
 log = logging.getLogger(__name__)
 PULL_JOB = "interop.pull_member"
@@ -27,8 +27,8 @@ def pull_member(ctx: JobContext, *, feed_id: str, patient_id: str | None = None,
     """Fetch the patient (named, or found through a focus resource) from the feed's server and import."""
     with ctx.db.transaction() as session:
         feed = session.get(FeedSubscription, feed_id)
-        if feed is None:
-            return
+        if feed is None or feed.secret_digest.startswith(DISABLED_PREFIX):
+            return  # a feed disabled after the notification was queued is not pulled any more
         base, feed_copy = feed.base_url, feed
     with http_client() as http:
         headers = feed_headers(http, feed_copy)

@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from openmsk.auth import audit
@@ -32,12 +32,13 @@ def _save_identifiers(session: Session, member_id: str, idents: list[tuple[str, 
 
 
 def _by_identifier(session: Session, idents: list[tuple[str, str]]) -> str | None:
-    for system, value in idents:
-        found = session.scalar(select(MemberIdentifier.member_id).where(
-            MemberIdentifier.system == system, MemberIdentifier.value == value))
-        if found:
-            return found
-    return None
+    """The member of the first identifier (in the Patient's order) that one is known for."""
+    if not idents:
+        return None
+    found = dict(((system, value), member_id) for system, value, member_id in session.execute(
+        select(MemberIdentifier.system, MemberIdentifier.value, MemberIdentifier.member_id).where(
+            tuple_(MemberIdentifier.system, MemberIdentifier.value).in_(idents))))
+    return next((found[key] for key in idents if key in found), None)
 
 
 def _best_candidate(session: Session, demo: matching.Demographics) -> tuple[str | None, float]:
@@ -49,11 +50,12 @@ def _best_candidate(session: Session, demo: matching.Demographics) -> tuple[str 
     if not clauses:
         return None, 0.0
     best: tuple[str | None, float] = (None, 0.0)
-    for member in session.scalars(select(Member).where(or_(*clauses)).limit(MAX_CANDIDATES)):
-        score = matching.match_score(demo, matching.Demographics(
-            member.given_name, member.family_name, member.birth_date, member.sex))
+    candidates = session.execute(select(Member.id, Member.given_name, Member.family_name, Member.birth_date,
+                                        Member.sex).where(or_(*clauses)).limit(MAX_CANDIDATES))
+    for member_id, given, family, born, sex in candidates:
+        score = matching.match_score(demo, matching.Demographics(given, family, born, sex))
         if score > best[1]:
-            best = (member.id, score)
+            best = (member_id, score)
     return best
 
 

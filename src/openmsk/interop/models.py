@@ -1,4 +1,4 @@
-"""Imported FHIR records, patient links and the match review queue, consents, exchange log, FHIR clients."""
+"""Imported FHIR records, patient links and the match review queue, consents, exchange log, FHIR clients, revocations."""
 
 from datetime import datetime
 
@@ -145,3 +145,16 @@ class FeedSubscription(Base):
     client_id: Mapped[str | None] = mapped_column(String(200))
     token_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FhirRevocation(Base):
+    """A revoked machine client (`client`) or disabled provider feed (`feed`); one row per target."""
+
+    __tablename__ = "fhir_revocations"
+    __table_args__ = (UniqueConstraint("kind", "target_id", name="uq_fhir_revocations_target"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(16))  # client | feed
+    target_id: Mapped[str] = mapped_column(String(36))
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_by: Mapped[str | None] = mapped_column(String(36))

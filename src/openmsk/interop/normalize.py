@@ -37,6 +37,10 @@ _SHAPES: dict[str, tuple[str | None, tuple[str, ...], str | None, str | None]] =
     "DocumentReference": ("type", ("date",), "status", "subject"),
 }
 NORMALIZED_TYPES = frozenset(_SHAPES)
+# The date paths split once: (element, child or None).
+_DATES: dict[str, tuple[tuple[str, str, str | None], ...]] = {
+    rtype: tuple((path, *path.split(".", 1)) if "." in path else (path, path, None) for path in shape[1])
+    for rtype, shape in _SHAPES.items()}
 
 # Elements with minimum cardinality 1 in FHIR R4 for each normalized type.
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -55,6 +59,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "DocumentReference": ("status", "content"),
 }
 _CODEABLE = ("code", "vaccineCode", "medicationCodeableConcept", "clinicalStatus")
+_EMPTY = (None, "", [], {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +78,7 @@ def _present(resource: dict[str, Any], element: str) -> bool:
         stem = element[:-3]
         return any(key.startswith(stem) and key[len(stem):][:1].isupper() for key in resource)
     value = resource.get(element)
-    return value not in (None, "", [], {})
+    return value not in _EMPTY
 
 
 def validate(resource: dict[str, Any]) -> str | None:
@@ -97,20 +102,13 @@ def validate(resource: dict[str, Any]) -> str | None:
         ref = resource.get(shape[3])
         if ref is not None and not (isinstance(ref, dict) and isinstance(ref.get("reference", ""), str)):
             return f"{rtype}.{shape[3]}: expected a Reference"
-    for path in shape[1] if shape else ():
-        value = _dig(resource, path)
+    for path, element, child in _DATES.get(rtype, ()):
+        value = resource.get(element)
+        if child is not None:
+            value = value.get(child) if isinstance(value, dict) else None
         if value is not None and (not isinstance(value, str) or not DATETIME_PATTERN.match(value)):
             return f"{rtype}.{path}: not a valid FHIR dateTime"
     return None
-
-
-def _dig(resource: dict[str, Any], path: str) -> Any:
-    value: Any = resource
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
 
 
 def _first_coding(value: Any) -> dict[str, Any] | None:
@@ -131,7 +129,7 @@ def _first_coding(value: Any) -> dict[str, Any] | None:
 def summarize(resource: dict[str, Any]) -> Summary:
     """Code (system|code), display, status, effective date and subject reference of a resource."""
     rtype = resource["resourceType"]
-    code_el, date_paths, status_el, patient_el = _SHAPES[rtype]
+    code_el, _dates, status_el, patient_el = _SHAPES[rtype]
     code = display = None
     coding = _first_coding(resource.get(code_el)) if code_el else None
     if coding is None and rtype == "ImagingStudy":
@@ -147,7 +145,14 @@ def summarize(resource: dict[str, Any]) -> Summary:
     if isinstance(status, dict):
         inner = _first_coding(status)
         status = inner.get("code") if inner else None
-    effective = next((v for p in date_paths if isinstance(v := _dig(resource, p), str)), None)
+    effective = None
+    for _path, element, child in _DATES[rtype]:
+        value = resource.get(element)
+        if child is not None:
+            value = value.get(child) if isinstance(value, dict) else None
+        if isinstance(value, str):
+            effective = value
+            break
     patient_ref = None
     if rtype == "Patient":
         patient_ref = f"Patient/{resource.get('id')}" if resource.get("id") else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 _PATIENT_ELEMENTS = ("subject", "patient")
+_STATUS_TYPES = ("SubscriptionStatus", "Parameters")
 
 
 def _patient_of(resource: dict[str, Any]) -> str | None:
@@ -37,6 +38,29 @@ def _focus_refs(status: dict[str, Any]) -> list[str]:
     return refs
 
 
+def notification_resources(body: Any) -> list[tuple[dict[str, Any], str | None]]:
+    """(resource, fullUrl) for every resource a notification carries (full-resource payloads)."""
+    if not isinstance(body, dict):
+        return []
+    if body.get("resourceType") != "Bundle":
+        return [] if body.get("resourceType") in _STATUS_TYPES or not body.get("resourceType") else [(body, None)]
+    out = []
+    for index, entry in enumerate(body.get("entry") or []):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
+            continue
+        if index == 0 and resource["resourceType"] in _STATUS_TYPES:
+            continue
+        full_url = entry.get("fullUrl")
+        out.append((resource, full_url if isinstance(full_url, str) else None))
+    return out
+
+
+def _covers(ref: str, resource: dict[str, Any], full_url: str | None) -> bool:
+    local = f"{resource['resourceType']}/{resource.get('id')}"
+    return ref == full_url or ref == local or ref.endswith("/" + local)
+
+
 def notification_targets(body: Any) -> tuple[set[str], list[str]]:
     """(patient ids named in the notification, focus references whose patient must be looked up)."""
     patients: set[str] = set()
@@ -59,3 +83,9 @@ def notification_targets(body: Any) -> tuple[set[str], list[str]]:
             patients.add(ref.rstrip("/").rsplit("/", 1)[-1])
             focus.remove(ref)
     return patients, focus
+
+
+def uncovered_focus(body: Any, focus: list[str]) -> list[str]:
+    """The focus references whose resource the notification does not carry (they must be fetched)."""
+    carried = notification_resources(body)
+    return [ref for ref in focus if not any(_covers(ref, r, url) for r, url in carried)]

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from openmsk.auth import audit
+from openmsk.auth.principal import Principal
 from openmsk.auth.secrets import new_token, token_digest
 from openmsk.db import Database
-from openmsk.errors import Unauthenticated
+from openmsk.errors import Invalid, NotFound, Unauthenticated
 from openmsk.interop import smart
-from openmsk.interop.exchange import log_exchange, send_with_retries
+from openmsk.interop.config import InteropConfig, interop_config
+from openmsk.interop.exchange import check_endpoint, log_exchange, send_with_retries
 from openmsk.interop.fhir_files import ReadProblem, SourcedResource, iter_bundle
 from openmsk.interop.importer import Importer, ImportSummary
-from openmsk.interop.models import FeedSubscription
+from openmsk.interop.models import ExchangeLog, FeedSubscription, FhirRevocation
 from openmsk.interop.normalize import NORMALIZED_TYPES
 
 PULL_TYPES = tuple(sorted(NORMALIZED_TYPES - {"Patient"}))
@@ -95,24 +99,68 @@ def pull_patient(db: Database, *, base_url: str, patient_id: str, http: httpx.Cl
     return summary
 
 
+# A disabled feed's digest starts with this, which no hex token digest does: its notifications are refused.
+DISABLED_PREFIX = "disabled-"
+
+
+@dataclass(frozen=True)
+class FeedView:
+    """A feed as the admin sees it: disabled or not, and its latest notifications."""
+
+    feed: FeedSubscription
+    disabled: FhirRevocation | None
+    notifications: list[ExchangeLog]
+
+
 def register_feed(session: Session, *, provider: str, base_url: str, client_id: str | None = None,
-                  token_url: str | None = None) -> tuple[FeedSubscription, str]:
+                  token_url: str | None = None, actor: Principal | None = None) -> tuple[FeedSubscription, str]:
     """A provider feed and the secret its notifications must carry (shown once)."""
+    if not provider.strip():
+        raise Invalid("provider is required")
+    base_url = check_endpoint(base_url, "base_url")
+    token_url = check_endpoint(token_url, "token_url") if token_url else None
+    if bool(client_id) != bool(token_url):
+        raise Invalid("client_id and token_url go together")
     secret = new_token()
-    feed = FeedSubscription(provider=provider[:200], base_url=base_url.rstrip("/")[:500],
+    feed = FeedSubscription(provider=provider.strip()[:200], base_url=base_url,
                             secret_digest=token_digest(secret), client_id=client_id, token_url=token_url)
     session.add(feed)
     session.flush()
+    audit.record(session, actor, action="create", resource_type="FhirFeed", resource_id=feed.id)
     return feed, secret
 
 
-def feed_headers(http: httpx.Client, feed: FeedSubscription) -> dict[str, str]:
+def list_feeds(session: Session, *, notifications: int = 5) -> list[FeedView]:
+    """Every feed, newest first, with its last notifications from the exchange log."""
+    disabled = {r.target_id: r for r in session.scalars(select(FhirRevocation).where(FhirRevocation.kind == "feed"))}
+    views = []
+    for feed in session.scalars(select(FeedSubscription).order_by(FeedSubscription.created_at.desc(),
+                                                                  FeedSubscription.id)):
+        recent = list(session.scalars(select(ExchangeLog).where(
+            ExchangeLog.direction == "notification", ExchangeLog.endpoint == feed.base_url)
+            .order_by(ExchangeLog.created_at.desc(), ExchangeLog.id).limit(notifications)))
+        views.append(FeedView(feed, disabled.get(feed.id), recent))
+    return views
+
+
+def disable_feed(session: Session, *, feed_id: str, actor: Principal | None) -> FeedSubscription:
+    """Stop accepting a feed's notifications: its secret is destroyed, so re-enabling means registering anew."""
+    feed = session.get(FeedSubscription, feed_id)
+    if feed is None:
+        raise NotFound("no feed with this id")
+    if not feed.secret_digest.startswith(DISABLED_PREFIX):
+        feed.secret_digest = DISABLED_PREFIX + secrets.token_hex(20)
+        session.add(FhirRevocation(kind="feed", target_id=feed.id, revoked_by=actor.user_id if actor else None))
+        audit.record(session, actor, action="revoke", resource_type="FhirFeed", resource_id=feed.id)
+    return feed
+
+
+def feed_headers(http: httpx.Client, feed: FeedSubscription, config: InteropConfig | None = None) -> dict[str, str]:
     """Authorization for pulling from the feed's server (SMART Backend Services when configured)."""
     if not (feed.client_id and feed.token_url):
         return {}
-    key_file = os.environ.get(PRIVATE_KEY_ENV)
-    if not key_file:
+    private_key_pem = (config or interop_config()).client_key_pem()
+    if not private_key_pem:
         raise Unauthenticated(f"{PRIVATE_KEY_ENV} is not set: cannot sign a client assertion")
-    token = backend_token(http, token_url=feed.token_url, client_id=feed.client_id,
-                          private_key_pem=Path(key_file).read_text())
+    token = backend_token(http, token_url=feed.token_url, client_id=feed.client_id, private_key_pem=private_key_pem)
     return {"Authorization": f"Bearer {token}"}

@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-REFERENCE_PATTERN = re.compile(r'"reference": "((?:[^"\\]|\\.)*)"')
+import orjson
+
+# Matches both `json.dumps` (`": "`) and compact orjson (`":"`) serializations.
+# The JSON string body is written unrolled (runs of plain characters, then an escape) for speed.
+REFERENCE_PATTERN = re.compile(r'"reference": ?"([^"\\]*(?:\\.[^"\\]*)*)"')
+REFERENCE_BYTES = re.compile(rb'"reference":"([^"\\]*(?:\\.[^"\\]*)*)"')
 CONDITIONAL_PATTERN = re.compile(r"^[A-Z][A-Za-z]+\?")
 
 
@@ -43,14 +48,35 @@ class Resolver:
         self.targets = targets
         self.directory = directory
         self.unresolved = 0
+        self._bytes: dict[bytes, bytes] = {}  # serialized reference -> its rewritten element
+
+    def _target(self, ref: str) -> str | None:
+        target = self.targets.get(ref)
+        if target is None and CONDITIONAL_PATTERN.match(ref):
+            target = self.directory.get(ref)
+        return target
+
+    def _replace_bytes(self, match: re.Match) -> bytes:
+        raw = match.group(1)
+        known = self._bytes.get(raw)
+        if known is not None:
+            return known
+        ref = raw.decode()
+        if ref.startswith("#"):
+            return match.group(0)
+        target = self._target(ref)
+        if target is None:
+            if ref.startswith("urn:") or CONDITIONAL_PATTERN.match(ref):
+                self.unresolved += 1
+            return match.group(0)
+        self._bytes[raw] = out = b'"reference":' + orjson.dumps(target)
+        return out
 
     def _replace(self, match: re.Match) -> str:
         ref = match.group(1)
         if ref.startswith("#"):
             return match.group(0)
-        target = self.targets.get(ref)
-        if target is None and CONDITIONAL_PATTERN.match(ref):
-            target = self.directory.get(ref)
+        target = self._target(ref)
         if target is None:
             if ref.startswith("urn:") or CONDITIONAL_PATTERN.match(ref):
                 # Kept as written: an unresolved external reference (dangling or unknown directory).
@@ -62,14 +88,15 @@ class Resolver:
         """The serialized resource with every resolvable reference rewritten to `Type/id`."""
         return REFERENCE_PATTERN.sub(self._replace, text)
 
+    def resolve_bytes(self, data: bytes) -> bytes:
+        """The same for a compact (orjson) serialization, without decoding it."""
+        return REFERENCE_BYTES.sub(self._replace_bytes, data) if b'"reference":"' in data else data
+
     def resolve(self, ref: str | None) -> str | None:
         """One reference resolved the same way (for the subject column)."""
         if ref is None:
             return None
-        target = self.targets.get(ref)
-        if target is None and CONDITIONAL_PATTERN.match(ref):
-            target = self.directory.get(ref)
-        return target or ref
+        return self._target(ref) or ref
 
 
 def missing_contained(resource: dict[str, Any], text: str) -> list[str]:

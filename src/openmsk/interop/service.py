@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openmsk.auth import audit
 from openmsk.auth.principal import Principal
 from openmsk.db import Database
-from openmsk.interop import store
+from openmsk.interop import matching, store
 from openmsk.interop.importer import RECORDS_IMPORTED, Importer, ImportSummary
 from openmsk.interop.linking import resolve_review, review_queue
-from openmsk.interop.models import ClinicalRecord
+from openmsk.interop.models import ClinicalRecord, PatientLink
+from openmsk.members.models import Member
 
 log = logging.getLogger(__name__)
 __all__ = ["import_paths", "records_by_ids", "member_records", "review_queue", "resolve_review",
-           "emit_imported", "RECORDS_IMPORTED"]
+           "review_items", "emit_imported", "RECORDS_IMPORTED"]
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """An uncertain match: the provider's demographics next to the candidate member's."""
+
+    link: PatientLink
+    incoming: matching.Demographics | None
+    candidate: Member | None
 
 
 def emit_imported(queue, by_member: dict[str, list[str]]) -> None:
@@ -57,3 +70,19 @@ def member_records(session: Session, *, member_id: str, principal: Principal | N
         audit.record(session, principal, action="read", resource_type="ClinicalRecord",
                      resource_id=member_id, member_id=member_id)
     return rows
+
+
+def review_items(session: Session, *, principal: Principal, link_id: str | None = None) -> list[ReviewItem]:
+    """The review queue (or one item of it) with both sides' demographics; audited as reads of the candidates."""
+    links = [link for link in review_queue(session) if link_id is None or link.id == link_id]
+    items = []
+    for link in links:
+        resource = session.scalar(select(ClinicalRecord.resource_json).where(
+            ClinicalRecord.source_system == link.source_system, ClinicalRecord.resource_type == "Patient",
+            ClinicalRecord.source_id == link.patient_id))
+        incoming = matching.patient_demographics(json.loads(resource)) if resource else None
+        candidate = session.get(Member, link.candidate_member_id) if link.candidate_member_id else None
+        items.append(ReviewItem(link, incoming, candidate))
+    audit.record_reads(session, principal, resource_type="FhirPatientLink",
+                       member_ids=sorted({i.candidate.id for i in items if i.candidate}))
+    return items

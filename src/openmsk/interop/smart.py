@@ -6,20 +6,24 @@ Client: the same assertion, built to pull from a provider's FHIR server.
 
 from __future__ import annotations
 
+import json
+import re
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 import jwt
-from sqlalchemy import select
+from cryptography.hazmat.primitives import serialization
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from openmsk.auth import audit
+from openmsk.auth.principal import Principal
 from openmsk.auth.secrets import new_token, token_digest
 from openmsk.db import utcnow
-from openmsk.errors import BadRequest, Conflict, Unauthenticated
-from openmsk.interop.models import FhirClient, FhirClientToken
+from openmsk.errors import BadRequest, Conflict, Invalid, NotFound, Unauthenticated
+from openmsk.interop.models import FhirClient, FhirClientToken, FhirRevocation
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 # Backend Services: "The authorization server SHALL ... [accept] RS384"; assertions live at most 5 minutes.
@@ -27,6 +31,10 @@ ALGORITHMS = ["RS384", "ES384"]
 MAX_ASSERTION_S = 300
 TOKEN_TTL_S = 300
 READ_SCOPES = ("read", "rs", "*")
+# SMART v1/v2 system scopes, system/<Type or *>.<read | rs | *>:
+# https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
+SCOPE_PATTERN = re.compile(r"system/(\*|[A-Z][A-Za-z]{1,63})\.(read|rs|\*)")
+CLIENT_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{3,200}")
 
 
 @dataclass(frozen=True)
@@ -46,15 +54,77 @@ class MachineClient:
         return False
 
 
-def register_client(session: Session, *, client_id: str, name: str, public_key_pem: str, scopes: str) -> FhirClient:
+def public_key_pem(key: str) -> str:
+    """A public key as PEM, from PEM text or a JWKS / JWK (its first RS384- or ES384-capable key)."""
+    text = key.strip()
+    try:
+        if text.startswith("{"):
+            document = json.loads(text)
+            keys = document.get("keys", [document]) if isinstance(document, dict) else []
+            usable = [k for k in keys if isinstance(k, dict) and k.get("kty") in ("RSA", "EC")
+                      and k.get("alg", "RS384") in ALGORITHMS]
+            if not usable:
+                raise ValueError("no RSA or EC key")
+            loaded = jwt.PyJWK(usable[0], algorithm=usable[0].get("alg", "RS384" if usable[0]["kty"] == "RSA"
+                                                                    else "ES384")).key
+        else:
+            loaded = serialization.load_pem_public_key(text.encode())
+        return loaded.public_bytes(serialization.Encoding.PEM,
+                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    except (ValueError, TypeError, AttributeError, jwt.PyJWTError):
+        raise Invalid("public_key must be a PEM public key or a JWKS with an RS384 or ES384 key") from None
+
+
+def check_scopes(scopes: str) -> str:
+    """The scopes, space-separated, each a SMART `system/` read scope."""
+    items = scopes.replace(",", " ").split()
+    if not items or any(not SCOPE_PATTERN.fullmatch(s) for s in items):
+        raise Invalid("scopes must be system/<Type or *>.<read, rs or *> scopes, space-separated")
+    return " ".join(dict.fromkeys(items))
+
+
+def register_client(session: Session, *, client_id: str, name: str, public_key_pem: str, scopes: str,
+                    actor: Principal | None = None) -> FhirClient:
     """Register a machine client with its public key and the scopes it may ask for."""
+    if not CLIENT_ID_PATTERN.fullmatch(client_id):
+        raise Invalid("client_id must be 3 to 200 letters, digits or . _ : -")
+    if not name.strip():
+        raise Invalid("name is required")
     if session.scalar(select(FhirClient.id).where(FhirClient.client_id == client_id)):
         raise Conflict("a client with this client_id exists")
-    client = FhirClient(client_id=client_id, name=name, public_key_pem=public_key_pem, scopes=scopes)
+    client = FhirClient(client_id=client_id, name=name.strip()[:200], public_key_pem=public_key_pem, scopes=scopes)
     session.add(client)
     session.flush()
-    audit.record(session, None, action="create", resource_type="FhirClient", resource_id=client.id)
+    audit.record(session, actor, action="create", resource_type="FhirClient", resource_id=client.id)
     return client
+
+
+def _revoked_ids(session: Session, kind: str) -> dict[str, FhirRevocation]:
+    return {r.target_id: r for r in session.scalars(select(FhirRevocation).where(FhirRevocation.kind == kind))}
+
+
+def list_clients(session: Session) -> list[tuple[FhirClient, FhirRevocation | None]]:
+    """Every registered machine client, newest first, with its revocation if revoked."""
+    revoked = _revoked_ids(session, "client")
+    clients = session.scalars(select(FhirClient).order_by(FhirClient.created_at.desc(), FhirClient.id))
+    return [(c, revoked.get(c.id)) for c in clients]
+
+
+def revoke_client(session: Session, *, client_pk: str, actor: Principal | None) -> FhirClient:
+    """Revoke a machine client: its live tokens stop working and it gets no new ones."""
+    client = session.get(FhirClient, client_pk)
+    if client is None:
+        raise NotFound("no FHIR client with this id")
+    if client_pk not in _revoked_ids(session, "client"):
+        session.add(FhirRevocation(kind="client", target_id=client_pk, revoked_by=actor.user_id if actor else None))
+    session.execute(delete(FhirClientToken).where(FhirClientToken.client_pk == client_pk))
+    audit.record(session, actor, action="revoke", resource_type="FhirClient", resource_id=client_pk)
+    return client
+
+
+def _is_revoked(session: Session, client_pk: str) -> bool:
+    return session.scalar(select(FhirRevocation.id).where(FhirRevocation.kind == "client",
+                                                          FhirRevocation.target_id == client_pk)) is not None
 
 
 def issue_token(session: Session, *, assertion: str, assertion_type: str, scope: str, token_url: str) -> dict:
@@ -66,7 +136,7 @@ def issue_token(session: Session, *, assertion: str, assertion_type: str, scope:
     except jwt.PyJWTError:
         raise Unauthenticated("client_assertion is not a JWT") from None
     client = session.scalar(select(FhirClient).where(FhirClient.client_id == str(client_id)))
-    if client is None:
+    if client is None or _is_revoked(session, client.id):
         raise Unauthenticated("unknown client")
     try:
         claims = jwt.decode(assertion, client.public_key_pem, algorithms=ALGORITHMS, audience=token_url,

@@ -1,15 +1,22 @@
-"""Writes and reads of clinical_records and the directory index: dialect-aware batched upserts."""
+"""Writes and reads of clinical_records and the directory index: dialect-aware batched upserts.
+
+PostgreSQL: one COPY into a temporary staging table and one `INSERT .. SELECT .. ON CONFLICT` per
+batch; SQLite: multi-row `INSERT .. ON CONFLICT` statements. Both apply the same replace rule.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from openmsk.db import utcnow
@@ -20,11 +27,20 @@ RECORD_NAMESPACE = uuid.UUID("6f1e7c52-8d1c-4c55-9a8e-0b7f3c1d6a10")
 CHUNK_ROWS = 400
 _UPDATED = ("member_id", "patient_ref", "version_id", "last_updated", "code", "display", "status",
             "effective", "content_hash", "resource_json", "provenance", "imported_at")
+_NAMESPACE = RECORD_NAMESPACE.bytes
 
 
 def record_id(source_system: str, resource_type: str, source_id: str) -> str:
-    """The stable id of a record: the same source resource always gets the same id."""
-    return str(uuid.uuid5(RECORD_NAMESPACE, f"{source_system}\x1f{resource_type}\x1f{source_id}"))
+    """The stable id of a record: the same source resource always gets the same id.
+
+    This is `uuid.uuid5(RECORD_NAMESPACE, name)` (RFC 4122 section 4.3) without building UUID objects.
+    """
+    digest = bytearray(hashlib.sha1(_NAMESPACE + f"{source_system}\x1f{resource_type}\x1f{source_id}".encode())
+                       .digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _insert(session: Session):
@@ -52,19 +68,94 @@ def _upsert_statement(dialect: str):
     return _STATEMENTS[dialect]
 
 
+# Staging columns in COPY order; resource_json last because it is written as bytes.
+_COLUMNS = ("id", "member_id", "resource_type", "source_system", "source_id", "patient_ref", "version_id",
+            "last_updated", "code", "display", "status", "effective", "content_hash", "provenance", "resource_json")
+_HEAD = itemgetter(*_COLUMNS[:-1])
+_STAGING = "clinical_records_incoming"
+_PG_STAGING = (f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING} ({', '.join(c + ' text' for c in _COLUMNS)}) "
+               "ON COMMIT DELETE ROWS")
+_PG_COPY = f"COPY {_STAGING} ({', '.join(_COLUMNS)}) FROM STDIN"
+# The same rule as _upsert_statement: replace when content or member changed and the incoming
+# version is not older; the staging rows are consumed by the statement (DELETE .. RETURNING).
+_PG_UPSERT = (
+    f"WITH incoming AS (DELETE FROM {_STAGING} RETURNING *) "
+    f"INSERT INTO clinical_records AS cr ({', '.join(_COLUMNS)}, imported_at) "
+    f"SELECT {', '.join(_COLUMNS)}, %s FROM incoming ORDER BY id "
+    "ON CONFLICT (source_system, resource_type, source_id) DO UPDATE SET "
+    "member_id = coalesce(excluded.member_id, cr.member_id), "
+    + ", ".join(f"{c} = excluded.{c}" for c in _UPDATED if c != "member_id") +
+    " WHERE (cr.content_hash <> excluded.content_hash OR (excluded.member_id IS NOT NULL"
+    " AND cr.member_id IS DISTINCT FROM excluded.member_id))"
+    " AND (excluded.last_updated IS NULL OR cr.last_updated IS NULL OR excluded.last_updated >= cr.last_updated)"
+    " RETURNING cr.id, cr.member_id")
+
+
+def _copy_text(value: str | None) -> str:
+    """A field in PostgreSQL COPY text format (https://www.postgresql.org/docs/15/sql-copy.html)."""
+    if value is None:
+        return "\\N"
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
+def _copy_buffer(rows: Sequence[dict[str, Any]]) -> bytes:
+    lines = []
+    head_of = _HEAD
+    tabs = len(_COLUMNS) - 2
+    for row in rows:
+        values = head_of(row)
+        head = "\t".join(["\\N" if v is None else v for v in values])
+        # Fast path: no field needs escaping (each NULL marker holds the only backslashes).
+        if head.count("\\") != values.count(None) or head.count("\t") != tabs or "\n" in head or "\r" in head:
+            head = "\t".join([_copy_text(v) for v in values])
+        body = row["resource_json"]
+        if isinstance(body, str):
+            body = body.encode()
+        if b"\n" in body or b"\t" in body or b"\r" in body:  # indented JSON text: escape it all
+            body = _copy_text(body.decode()).encode()
+        elif b"\\" in body:  # compact JSON: backslashes are the only characters to escape
+            body = body.replace(b"\\", b"\\\\")
+        lines.append(head.encode() + b"\t" + body)
+    lines.append(b"")
+    return b"\n".join(lines)
+
+
+def _pg_upsert(session: Session, rows: Sequence[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    connection = session.connection().connection.driver_connection
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_PG_STAGING)
+            with cursor.copy(_PG_COPY) as copy:
+                copy.write(_copy_buffer(rows))
+            cursor.execute(_PG_UPSERT, (utcnow(),))
+            return [(r[0], r[1]) for r in cursor.fetchall()]
+    except connection.Error as exc:
+        # The driver's error as SQLAlchemy's, so callers handle one family of database errors.
+        raise DBAPIError(_PG_UPSERT, None, exc) from exc
+
+
 def upsert_records(session: Session, rows: Sequence[dict[str, Any]]) -> list[tuple[str, str | None]]:
     """Insert new records, replace changed ones that are not older; returns (id, member_id) written.
 
     Unchanged content (same hash) is left alone, so re-importing the same data writes nothing.
+    `resource_json` may be str or UTF-8 bytes. Rows must have distinct ids.
     """
     if not rows:
         return []
-    stmt = _upsert_statement(session.get_bind().dialect.name)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return _pg_upsert(session, rows)
+    stmt = _upsert_statement(dialect)
     now = utcnow()
     written: list[tuple[str, str | None]] = []
     # executemany: SQLAlchemy batches it as multi-row "insertmanyvalues" with one cached compilation.
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = [dict(row, imported_at=now) for row in rows[start:start + CHUNK_ROWS]]
+        for row in chunk:
+            if isinstance(row["resource_json"], bytes):
+                row["resource_json"] = row["resource_json"].decode()
         written.extend((r[0], r[1]) for r in session.execute(stmt, chunk))
     return written
 
@@ -78,9 +169,22 @@ def save_directory(session: Session, entries: dict[str, str]) -> None:
     """Remember directory identifiers (first one wins: conditional create semantics)."""
     if not entries:
         return
-    insert = _insert(session)
     items = [{"id": str(uuid.uuid5(RECORD_NAMESPACE, q)), "query": q[:512], "reference": r[:255]}
              for q, r in entries.items()]
+    if session.get_bind().dialect.name == "postgresql":
+        # One prepared statement sent in a pipeline: no per-batch SQL text to build and parse.
+        connection = session.connection().connection.driver_connection
+        # One statement with three array parameters, whatever the number of entries.
+        sql = ("INSERT INTO fhir_directory_entries (id, query, reference) "
+               "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[]) ON CONFLICT (query) DO NOTHING")
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, ([i["id"] for i in items], [i["query"] for i in items],
+                                     [i["reference"] for i in items]))
+        except connection.Error as exc:
+            raise DBAPIError(sql, None, exc) from exc
+        return
+    insert = _insert(session)
     for start in range(0, len(items), 1000):
         stmt = insert(DirectoryEntry.__table__).values(items[start:start + 1000])
         session.execute(stmt.on_conflict_do_nothing(index_elements=["query"]))
@@ -88,12 +192,11 @@ def save_directory(session: Session, entries: dict[str, str]) -> None:
 
 def attach_member(session: Session, *, source_system: str, patient_ref: str, member_id: str) -> list[str]:
     """Give records already stored for a provider's patient to the member they now link to."""
-    rows = session.scalars(select(ClinicalRecord).where(
+    stmt = (update(ClinicalRecord).where(
         ClinicalRecord.source_system == source_system, ClinicalRecord.patient_ref == patient_ref,
-        ClinicalRecord.member_id.is_(None))).all()
-    for row in rows:
-        row.member_id = member_id
-    return [row.id for row in rows]
+        ClinicalRecord.member_id.is_(None)).values(member_id=member_id).returning(ClinicalRecord.id)
+        .execution_options(synchronize_session=False))
+    return list(session.scalars(stmt))
 
 
 def records_by_ids(session: Session, *, record_ids: Iterable[str]) -> list[tuple[str, str, dict]]:

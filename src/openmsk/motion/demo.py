@@ -1,4 +1,4 @@
-"""Demo clinic: a few synthetic camera-tracked squat sessions per member, so the PT view has data."""
+"""Demo clinic: a few synthetic camera-tracked sessions per member, some stored with their exercise log."""
 
 from datetime import UTC, datetime, time, timedelta
 
@@ -21,6 +21,29 @@ def _summary(exercise_id: str, depths: list[float], lean_deg: float) -> dict:
     return live.summary()
 
 
+def _camera_set_with_log(ctx: DemoContext, member_id: str, rng) -> bool:
+    """A camera set for the newest logged exercise that has a motion spec, stored with that log."""
+    from openmsk.exercise.plans import library_for
+    from openmsk.exercise.sessions import entries_of, sessions_for
+
+    library, specs = library_for(ctx.session).exercises, load_specs()
+    logged = sessions_for(ctx.session, member_id=member_id, limit=20)
+    for logged_session in logged:
+        for entry in entries_of(ctx.session, [logged_session.id])[logged_session.id]:
+            spec_id = getattr(library.get(entry.exercise_id), "motion", None)
+            if entry.skipped or spec_id not in specs or spec_id not in EXERCISES:
+                continue
+            depths = [max(30.0, 85 + rng.uniform(-12, 12)) for _ in range(entry.reps_done or 8)]
+            ended = logged_session.completed_at - timedelta(minutes=2)
+            started = ended - timedelta(seconds=30 + 4 * len(depths))
+            row = service.record_session(ctx.session, member_id=member_id, exercise_id=spec_id, started_at=started,
+                                         ended_at=ended, summary=_summary(spec_id, depths, rng.uniform(15, 45)),
+                                         actor=None, source="demo", synthetic=True)
+            return service.attach_to_exercise_log(ctx.session, row=row, actor=None,
+                                                  exercise_session_id=logged_session.id) is not None
+    return False
+
+
 def seed_demo(ctx: DemoContext) -> None:
     """Generated (labelled synthetic) sessions whose depth improves over the weeks."""
     rng = ctx.rng("motion")
@@ -35,4 +58,6 @@ def seed_demo(ctx: DemoContext) -> None:
             service.record_session(ctx.session, member_id=member.id, exercise_id=exercise_id,
                                    started_at=started, ended_at=started + timedelta(seconds=30 + 4 * len(depths)),
                                    summary=summary, actor=None, source="demo", synthetic=True)
-    ctx.notes.append(f"motion: synthetic camera sessions for {min(DEMO_MEMBERS, len(ctx.members))} members")
+    attached = sum(_camera_set_with_log(ctx, member.id, rng) for member, _ in ctx.members[:DEMO_MEMBERS])
+    ctx.notes.append(f"motion: synthetic camera sessions for {min(DEMO_MEMBERS, len(ctx.members))} members, "
+                     f"{attached} stored with a logged exercise session")

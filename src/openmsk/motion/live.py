@@ -8,9 +8,9 @@ import math
 
 import numpy as np
 
-from openmsk.motion.live_frames import FrameBuffer, FrameError, parse_frame
-from openmsk.motion.live_reps import rep_measures
-from openmsk.motion.live_signal import frame_signal
+from openmsk.motion.live_frames import FrameError, parse_frame
+from openmsk.motion.live_reps import FormTrack, rep_measures
+from openmsk.motion.live_signal import FrameSignal
 from openmsk.motion.signals import SIDES
 from openmsk.motion.specs import MotionSpec
 from openmsk.motion.streaming import RepCounter, RepEvent
@@ -32,7 +32,9 @@ class LiveSession:
         self.spec, self.target_reps, self.hold_s = spec, max(1, target_reps), max(0.0, hold_s)
         self.sides = ("both",) if spec.sides == "both" else (spec.sides,) if spec.sides in SIDES else SIDES
         self.counters = {s: RepCounter(spec, rate_hz, side=s) for s in self.sides}
-        self.buffer = FrameBuffer(keep=int(rate_hz * spec.max_rep_s * 2) + 60)
+        # Per-exercise work done once: the landmark indices of each side's signal.
+        self.signals = {s: FrameSignal(spec.signal, s, spec.min_confidence) for s in SIDES}
+        self.form = FormTrack(keep=int(rate_hz * spec.max_rep_s * 2) + 60)
         self.frames = self.reps = self.partial = self.rejected = 0
         self.rep_details: list[dict] = []
         self.cues: list[dict] = []
@@ -52,7 +54,7 @@ class LiveSession:
             return [{"type": "frame_rejected", "reason": str(exc)}]
         self.last_t = t
         self.frames += 1
-        self.buffer.append(landmarks)
+        self.form.append(landmarks)
         events = self._presence(t, landmarks)
         values = self._values(landmarks)
         for side, counter in self.counters.items():
@@ -63,14 +65,14 @@ class LiveSession:
         return events
 
     def _values(self, landmarks: list | None) -> dict[str, float]:
-        sig, min_conf = self.spec.signal, self.spec.min_confidence
         if landmarks is None:
             return dict.fromkeys(self.sides, math.nan)
         if self.sides == ("both",):
-            per = [frame_signal(landmarks, sig, s, min_conf) for s in SIDES]
-            finite = [v for v in per if v == v]
-            return {"both": sum(finite) / len(finite) if finite else math.nan}
-        return {s: frame_signal(landmarks, sig, s, min_conf) for s in self.sides}
+            left, right = self.signals["left"](landmarks), self.signals["right"](landmarks)
+            if left == left and right == right:
+                return {"both": (left + right) / 2}
+            return {"both": left if left == left else right}
+        return {s: self.signals[s](landmarks) for s in self.sides}
 
     def _presence(self, t: float, landmarks: list | None) -> list[dict]:
         if landmarks is not None:
@@ -89,7 +91,7 @@ class LiveSession:
         if event.start_t < self._last_rep_end:
             return []
         counter = self.counters[side]
-        detail = rep_measures(self.spec, counter, event, self.buffer, side)
+        detail = rep_measures(self.spec, counter, event, self.form, side)
         self._last_rep_end = event.t
         self.rep_details.append(detail)
         out: list[dict] = []

@@ -1,33 +1,42 @@
-"""Validation of incoming landmark frames and a bounded buffer of recent frames for form checks."""
+"""Validation of incoming landmark frames, in plain Python (it runs for every frame of every stream)."""
 
 import math
 
-import numpy as np
-
-from openmsk.motion.live_signal import LANDMARKS, UP
-from openmsk.motion.loaders.mediapipe_csv import landmarks_to_common
-from openmsk.motion.recording import Recording
-
-
-_NO_PERSON = [[np.nan] * 4] * LANDMARKS
+from openmsk.motion.live_signal import LANDMARKS
 
 
 class FrameError(ValueError):
     """A frame that cannot be used; the message names the problem, never the values."""
 
 
+def _checked(raw: list) -> list[list[float]]:
+    """Row by row: numbers only, visibility 1 when absent, a non-finite joint made invisible."""
+    out = []
+    for row in raw:
+        if not isinstance(row, list) or len(row) not in (3, 4):
+            raise FrameError("each landmark must be [x, y, z, visibility]")
+        try:
+            values = [math.nan if v is None else float(v) for v in row]
+        except (TypeError, ValueError, OverflowError):
+            raise FrameError("each landmark must be [x, y, z, visibility] numbers") from None
+        if len(values) == 3:
+            values.append(1.0)
+        # A missing joint becomes invisible, never an invented position.
+        out.append(values if all(math.isfinite(v) for v in values) else [0.0, 0.0, 0.0, 0.0])
+    return out
+
+
 def _landmarks(raw: list) -> list[list[float]]:
+    # Fast path: four finite numbers per row (what the page sends). JSON rows that are objects or
+    # strings make `sum` fail, and the total is finite only when every number is.
     try:
-        points = np.asarray(raw, dtype=float)
-    except (TypeError, ValueError):
-        raise FrameError("each landmark must be [x, y, z, visibility] numbers") from None
-    if points.ndim != 2 or points.shape[1] not in (3, 4):
-        raise FrameError("each landmark must be [x, y, z, visibility]")
-    if points.shape[1] == 3:
-        points = np.hstack([points, np.ones((len(points), 1))])
-    # A missing joint becomes invisible, never an invented position.
-    points[~np.isfinite(points).all(axis=1)] = 0.0
-    return points.tolist()
+        if set(map(len, raw)) == {4}:
+            total = sum(map(sum, raw))
+            if (type(total) is float or type(total) is int) and math.isfinite(total):
+                return raw
+    except (TypeError, OverflowError):
+        pass
+    return _checked(raw)
 
 
 def parse_frame(raw: object, last_t: float) -> tuple[float, list | None]:
@@ -45,34 +54,3 @@ def parse_frame(raw: object, last_t: float) -> tuple[float, list | None]:
     if not isinstance(landmarks, list) or len(landmarks) != LANDMARKS:
         raise FrameError(f"landmarks must list {LANDMARKS} MediaPipe Pose points")
     return float(t), _landmarks(landmarks)
-
-
-class FrameBuffer:
-    """The most recent frames by global index, as float32 arrays (NaN when no person)."""
-
-    def __init__(self, keep: int) -> None:
-        self.keep = keep
-        self.base = 0
-        self.frames: list[np.ndarray | None] = []
-        self.times: list[float] = []
-
-    def append(self, landmarks: list | None, t: float | None = None) -> None:
-        """Add one frame (trimming the oldest in chunks so appends stay cheap)."""
-        self.frames.append(None if landmarks is None else landmarks)
-        if len(self.frames) > 2 * self.keep:
-            drop = len(self.frames) - self.keep
-            del self.frames[:drop]
-            self.base += drop
-
-    def recording(self, times: list[float], start: int, end: int) -> Recording | None:
-        """Frames start..end (global indices) as a Recording on the common skeleton."""
-        lo, hi = max(start, self.base), end
-        if hi < lo:
-            return None
-        rows = self.frames[lo - self.base:hi - self.base + 1]
-        points = np.array([_NO_PERSON if row is None else row for row in rows], dtype=float)
-        vis = np.nan_to_num(points[:, :, 3])
-        pos, conf = landmarks_to_common(points[:, :, :3], vis)
-        t = np.asarray(times[lo:hi + 1], dtype=float)
-        return Recording(t=t, positions=pos, confidence=conf, coordinates="world", up=UP,
-                         source="live")

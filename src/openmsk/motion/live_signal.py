@@ -20,51 +20,69 @@ LANDMARKS = 33
 UP = (0.0, -1.0, 0.0)
 
 
-def point(frame: list, name: str, side: str) -> tuple[tuple[float, float, float], float]:
-    """Position and visibility of a named (possibly sided) joint in one landmark frame."""
-    ids = MP_POINTS[sided(name, side)]
-    if len(ids) == 1:
-        x, y, z, v = frame[ids[0]]
-        return (x, y, z), v
-    pts = [frame[i] for i in ids]
-    n = len(pts)
-    return ((sum(p[0] for p in pts) / n, sum(p[1] for p in pts) / n, sum(p[2] for p in pts) / n),
-            min(p[3] for p in pts))
+class FrameSignal:
+    """The spec's signal for one side, with its landmark indices resolved once per live session."""
 
+    def __init__(self, sig: SignalDef, side: str, min_confidence: float) -> None:
+        if sig.kind not in ("angle", "height", "lateral"):
+            raise ValueError(f"signal kind {sig.kind!r} cannot be computed from landmarks")
+        self.kind, self.min_confidence = sig.kind, min_confidence
+        if sig.kind == "angle":
+            self.a = _pair_ids(sig.a, side)
+            self.b = _pair_ids(sig.b, side)
+            return
+        self.joint, self.ref = MP_POINTS[sided(sig.joint, side)], MP_POINTS[sided(sig.ref, side)]
+        self.scale = (MP_POINTS[sided(sig.scale[0], side)], MP_POINTS[sided(sig.scale[1], side)])
+        self.hips = (MP_POINTS["left_hip"], MP_POINTS["right_hip"])
 
-def _vec(frame: list, pair: tuple[str, ...], side: str) -> tuple[tuple[float, ...], float]:
-    if pair[0] in ("up", "down"):
-        s = 1.0 if pair[0] == "up" else -1.0
-        return (s * UP[0], s * UP[1], s * UP[2]), 1.0
-    (p, cp), (q, cq) = point(frame, pair[0], side), point(frame, pair[1], side)
-    return (q[0] - p[0], q[1] - p[1], q[2] - p[2]), min(cp, cq)
-
-
-def _length(frame: list, pair: tuple[str, ...], side: str) -> float:
-    v, _ = _vec(frame, pair, side)
-    return math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
-
-
-def frame_signal(frame: list, sig: SignalDef, side: str, min_confidence: float) -> float:
-    """The signal for one side of one frame; NaN when its joints are not visible enough."""
-    if sig.kind == "angle":
-        u, cu = _vec(frame, sig.a, side)
-        v, cv = _vec(frame, sig.b, side)
-        return angle_deg(u, v) if min(cu, cv) >= min_confidence else math.nan
-    (p, cp), (r, cr) = point(frame, sig.joint, side), point(frame, sig.ref, side)
-    scale = _length(frame, sig.scale, side)
-    if min(cp, cr) < min_confidence or not scale:
-        return math.nan
-    d = (p[0] - r[0], p[1] - r[1], p[2] - r[2])
-    if sig.kind == "height":
-        return (d[0] * UP[0] + d[1] * UP[1] + d[2] * UP[2]) / scale
-    if sig.kind == "lateral":
-        (lh, cl), (rh, cr2) = point(frame, "left_hip", side), point(frame, "right_hip", side)
+    def __call__(self, frame: list) -> float:
+        """The signal in one landmark frame; NaN when its joints are not visible enough."""
+        if self.kind == "angle":
+            u, cu = _vector(frame, self.a)
+            v, cv = _vector(frame, self.b)
+            return angle_deg(u, v) if (cu if cu < cv else cv) >= self.min_confidence else math.nan
+        p, r = _at(frame, self.joint), _at(frame, self.ref)
+        s0, s1 = _at(frame, self.scale[0]), _at(frame, self.scale[1])
+        scale = math.sqrt((s1[0] - s0[0]) ** 2 + (s1[1] - s0[1]) ** 2 + (s1[2] - s0[2]) ** 2)
+        if min(p[3], r[3]) < self.min_confidence or not scale:
+            return math.nan
+        d = (p[0] - r[0], p[1] - r[1], p[2] - r[2])
+        if self.kind == "height":
+            return (d[0] * UP[0] + d[1] * UP[1] + d[2] * UP[2]) / scale
+        lh, rh = _at(frame, self.hips[0]), _at(frame, self.hips[1])
         axis = [rh[k] - lh[k] for k in range(3)]
         along = sum(axis[k] * UP[k] for k in range(3))
         axis = [axis[k] - along * UP[k] for k in range(3)]
         norm = math.sqrt(sum(a * a for a in axis))
-        if min(cl, cr2) < min_confidence or not norm:
+        if min(lh[3], rh[3]) < self.min_confidence or not norm:
             return math.nan
         return abs(sum(d[k] * axis[k] for k in range(3))) / norm / scale
-    raise ValueError(f"signal kind {sig.kind!r} cannot be computed from landmarks")
+
+
+def _pair_ids(pair: tuple[str, ...], side: str) -> tuple | str:
+    if pair[0] in ("up", "down"):
+        return pair[0]
+    return MP_POINTS[sided(pair[0], side)], MP_POINTS[sided(pair[1], side)]
+
+
+def _at(frame: list, ids: tuple[int, ...]):
+    """[x, y, z, visibility] of one landmark, or of the mid-point of several (minimum visibility)."""
+    if len(ids) == 1:
+        return frame[ids[0]]
+    pts = [frame[i] for i in ids]
+    n = len(pts)
+    return (sum(p[0] for p in pts) / n, sum(p[1] for p in pts) / n, sum(p[2] for p in pts) / n,
+            min(p[3] for p in pts))
+
+
+def _vector(frame: list, pair) -> tuple[tuple[float, float, float], float]:
+    if isinstance(pair, str):
+        s = 1.0 if pair == "up" else -1.0
+        return (s * UP[0], s * UP[1], s * UP[2]), 1.0
+    p, q = _at(frame, pair[0]), _at(frame, pair[1])
+    return (q[0] - p[0], q[1] - p[1], q[2] - p[2]), (p[3] if p[3] < q[3] else q[3])
+
+
+def frame_signal(frame: list, sig: SignalDef, side: str, min_confidence: float) -> float:
+    """The signal for one side of one frame; NaN when its joints are not visible enough."""
+    return FrameSignal(sig, side, min_confidence)(frame)

@@ -1,20 +1,42 @@
-"""Repetition segmentation: one hysteresis state machine, fed offline or frame by frame.
+"""Repetition segmentation: offline from turning points, live from a hysteresis state machine.
 
-A rep leaves the start zone, passes an "attempt" level, and returns below a "return" level.
-It is complete when its peak also passed the "count" level; otherwise (or when the stream ends or
-a long gap interrupts it) it is partial. Levels are relative to the person's own observed range
-(baseline b and amplitude A), never below the spec's absolute `min_excursion`, so a small dip
-(stance adjustment, sway) is not a rep and shallow but consistent reps still count.
+A rep rises out of rest by at least an "attempt" height and comes back down. Heights are relative to
+the person's own typical excursion in the recording, never below the spec's absolute
+`min_excursion`, so a small dip (stance adjustment, sway) is not a rep while shallow reps of an
+uneven set still count. Offline, each rep is measured from its own rest levels on either side (so
+a drifting rest level does not hide reps); a dip that never got back to rest or a rebound straight
+out of a return is part of the rep before it. A rep is partial when it stays under the "count"
+height, or when the stream ends or a long gap interrupts it before it comes back.
+The live counter (streaming.py) steps `RepStateMachine` over fixed `levels` instead.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
-# Fractions of the observed amplitude (CONFIG: chosen on UI-PRMD + IRDS, validated leaving subjects out).
+from openmsk.motion.filters import finite_runs
+
+# Live levels, fractions of the observed amplitude (CONFIG: chosen on UI-PRMD + IRDS).
 ATTEMPT_FRACTION = 0.3
 COUNT_FRACTION = 0.5
 RETURN_FRACTION = 0.25
+# Offline heights, fractions of the median excursion (CONFIG: UI-PRMD 10-rep streams give the same
+# count for attempt 0.2-0.3 and count 0.25-0.3; incorrect sets mix reps of a third and of the full
+# typical range). A rise between the two is a shallow attempt, reported as partial.
+OFFLINE_ATTEMPT_FRACTION = 0.25
+OFFLINE_COUNT_FRACTION = 0.3
+# A rep starts and ends where the signal is within 10% of its excursion of the rest level; one cut
+# off by the end of the stream counts once it came back 75% of its rise (the live return level);
+# a dip that stays in the upper half of both neighbouring rises is not a return (CONFIG).
+REST_TOLERANCE = 0.1
+RETURN_SHARE = 0.75
+HELD_SHARE = 0.5
+# A rise under half the previous rep that starts with less rest than 30% of that rep's rise
+# time is a rebound of that rep, not a new one (CONFIG: stepping out of CMU lunges rests 0.12-0.27 of
+# the rise time, separate UI-PRMD reps 0.38 and more).
+REBOUND_FRACTION = 0.5
+REBOUND_REST_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -101,36 +123,136 @@ def robust_baseline_amplitude(x: np.ndarray) -> tuple[float, float]:
     return float(lo), float(hi - lo)
 
 
-def _run(x: np.ndarray, lv: Levels) -> list[RepWindow]:
-    machine, out = RepStateMachine(), []
-    for i, value in enumerate(x):
-        window = machine.step(i, float(value), lv)
-        if window:
-            out.append(_settle_end(window, x))
-    tail = machine.finish(len(x) - 1)
-    if tail:
-        out.append(tail)
-    return out
-
-
-def typical_amplitude(x: np.ndarray, baseline: float, windows: list[RepWindow], fallback: float) -> float:
-    """Median peak excursion of candidate reps: the person's own usual range for this exercise."""
-    peaks = [x[w.peak] - baseline for w in windows]
-    return float(np.median(peaks)) if peaks else fallback
-
-
 def segment(x: np.ndarray, min_excursion: float) -> list[RepWindow]:
     """Offline segmentation of a filtered signal (NaN = long gap) into complete and partial reps.
 
-    Two passes: candidates against the robust range, then final levels from the median candidate
-    peak, so one outlier (a glitch or a single big rep) does not make ordinary reps look partial.
+    Two passes: candidates against the robust range, then final heights from the median candidate
+    excursion, so one outlier (a glitch or a single big rep) does not make ordinary reps look partial.
+    Each rep is measured against the rest levels on either side of it, not a global baseline.
     """
     baseline, amplitude = robust_baseline_amplitude(x)
     if amplitude < min_excursion:
         return []
-    candidates = _run(x, levels(baseline, amplitude, min_excursion))
-    typical = typical_amplitude(x, baseline, candidates, amplitude)
-    return _run(x, levels(baseline, typical, min_excursion))
+    candidates = _excursions(x, baseline, max(OFFLINE_ATTEMPT_FRACTION * amplitude, min_excursion))
+    typical = float(np.median([c.height for c in candidates])) if candidates else amplitude
+    found = _excursions(x, baseline, max(OFFLINE_ATTEMPT_FRACTION * typical, min_excursion))
+    count = max(OFFLINE_COUNT_FRACTION * typical, min_excursion)
+    return [c.window(x, count) for c in _merge(x, found)]
+
+
+@dataclass
+class _Excursion:
+    """One rise from rest to a peak and back, found between turning points."""
+
+    left: int  # lowest point before the rise (or the run start)
+    peak: int
+    right: int  # lowest point after the peak (or the run end)
+    rise: float
+    fall: float
+    left_open: bool  # the run started already out of rest: the rise was not seen
+    right_open: bool  # the run ended before the signal came back down
+    run_end: int  # last index of the finite run
+    stream_end: bool  # the run is the end of the stream (not a gap)
+
+    @property
+    def height(self) -> float:
+        """Excursion that both sides saw (the rise alone when the signal never came back)."""
+        if self.left_open:
+            return self.fall
+        return self.rise if self.right_open else min(self.rise, self.fall)
+
+    def start(self, x: np.ndarray) -> int:
+        """Last frame of the rest before the rise (the run start when the rise was not seen)."""
+        if self.left_open:
+            return self.left
+        rest = x[self.left] + REST_TOLERANCE * self.rise
+        return self.left + int(np.flatnonzero(x[self.left:self.peak + 1] <= rest)[-1])
+
+    def window(self, x: np.ndarray, count: float) -> RepWindow:
+        """The rep window: from the end of the rest before it to where the return settles."""
+        start = self.start(x)
+        if self.right_open and self.fall < RETURN_SHARE * self.rise:
+            reason = "no_return" if self.stream_end else "gap"
+            return RepWindow(start, self.peak, self.run_end, False, reason)
+        rest = x[self.right] + REST_TOLERANCE * self.fall
+        end = self.peak + int(np.flatnonzero(x[self.peak:self.right + 1] <= rest)[0])
+        complete = self.height >= count
+        return _settle_end(RepWindow(start, self.peak, end, complete, "" if complete else "shallow"), x)
+
+
+def _turning_points(seg: np.ndarray, height: float, rising: bool) -> list[int]:
+    """Alternating trough/peak indices (first one a peak when `rising`), each `height` apart."""
+    points, hi, lo = [], 0, 0
+    for i in range(1, len(seg)):
+        v = seg[i]
+        if rising:
+            if v > seg[hi]:
+                hi = i
+            elif v < seg[hi] - height:
+                points.append(hi)
+                rising, lo = False, i
+        else:
+            if v < seg[lo]:
+                lo = i
+            elif v > seg[lo] + height:
+                points.append(lo)
+                rising, hi = True, i
+    points.append(hi if rising else lo)  # the unfinished last turn
+    return points
+
+
+def _excursions(x: np.ndarray, baseline: float, height: float) -> list[_Excursion]:
+    """Rises of at least `height` from rest and what followed them, per finite run (a gap ends a run)."""
+    out = []
+    for a, b in finite_runs(x):
+        seg = x[a:b]
+        left_open = bool(seg[0] >= baseline + height)  # the run starts mid-rep
+        points = _turning_points(seg, height, rising=left_open)
+        for k in range(0 if left_open else 1, len(points), 2):
+            p = points[k]
+            right_open = k == len(points) - 1  # never fell back by `height` before the run ended
+            right = p + int(np.argmin(seg[p:])) if right_open else points[k + 1]
+            first_open = left_open and k == 0
+            left = 0 if first_open else points[k - 1]
+            rise = seg[p] - (baseline if first_open else seg[left])
+            out.append(_Excursion(a + left, a + p, a + right, float(rise), float(seg[p] - seg[right]),
+                                  first_open, right_open, b - 1, b == len(x)))
+    return out
+
+
+def _joined(x: np.ndarray, a: _Excursion, b: _Excursion) -> _Excursion:
+    """One excursion from a's rest to b's, peaking at the higher of their peaks."""
+    peak = a.peak if x[a.peak] >= x[b.peak] else b.peak
+    return dataclasses.replace(a, peak=peak, right=b.right, rise=a.rise + float(x[peak] - x[a.peak]),
+                               fall=float(x[peak] - x[b.right]), right_open=b.right_open,
+                               run_end=b.run_end, stream_end=b.stream_end)
+
+
+def _merge(x: np.ndarray, found: list[_Excursion]) -> list[_Excursion]:
+    """Join excursions that are one rep: a dip that never got back to rest, or a rebound.
+
+    A dip that stays in the upper half of both neighbouring rises is a pause or a double bounce on
+    the way down, not a return. A rise under half the previous rep that starts while that rep is
+    still settling is part of it: stepping back out of a lunge flexes the front knee again, and a
+    returning limb can overshoot and bounce.
+    """
+    out: list[_Excursion] = []
+    for e in found:
+        prev = out[-1] if out else None
+        if prev is None or prev.right != e.left or e.left_open:
+            out.append(e)
+            continue
+        dip, prev_rest = x[e.left], x[prev.peak] - prev.rise
+        held = dip - prev_rest > HELD_SHARE * prev.rise and dip - x[e.right] > HELD_SHARE * e.fall
+        rebound = False
+        if e.height < REBOUND_FRACTION * prev.height:
+            rest = np.count_nonzero(x[prev.peak:e.peak + 1] <= dip + REST_TOLERANCE * prev.height)
+            rebound = rest < REBOUND_REST_SHARE * (prev.peak - prev.start(x) + 1)
+        if held or rebound:
+            out[-1] = _joined(x, prev, e)
+        else:
+            out.append(e)
+    return out
 
 
 def _settle_end(window: RepWindow, x: np.ndarray) -> RepWindow:

@@ -1,7 +1,7 @@
 """The only reader and writer of motion sessions; checks which exercises a member may track live."""
 
 import importlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +13,16 @@ from openmsk.motion.models import MotionSession
 from openmsk.motion.specs import MotionSpec, load_specs
 
 RESOURCE = "MotionSession"
+# A camera set belongs with the exercise session the member logged the same day (CONFIG: product
+# policy, not clinical); older logs are left alone.
+ATTACH_WINDOW = timedelta(hours=12)
+
+
+def _exercise_module(name: str):
+    try:
+        return importlib.import_module(f"openmsk.exercise.{name}")
+    except ImportError:
+        return None
 
 
 def plan_exercise_ids(session: Session, *, member_id: str) -> list[str] | None:
@@ -78,3 +88,88 @@ def get_session(session: Session, *, member_id: str, session_id: str) -> MotionS
     if row is None or row.member_id != member_id:
         raise NotFound("no motion session with this id for this member")
     return row
+
+
+def log_summary(row: MotionSession) -> dict:
+    """The camera set as the exercise log keeps it: reps, partial reps, range, quality and cues."""
+    reps = [r for r in row.rep_details if r.get("complete", True)]
+    roms = [r["rom_deg"] for r in reps if r.get("rom_deg") is not None]
+    quality = [r["quality"] for r in reps if r.get("quality") is not None]
+    cues = sorted({c["cue"] for c in row.cues if c.get("cue")})
+    return {"motion_session_id": row.id, "exercise_id": row.exercise_id, "source": row.source,
+            "started_at": row.started_at.isoformat(), "reps": row.reps, "partial_reps": row.partial_reps,
+            "correct_reps": sum(1 for r in reps if r.get("correct")),
+            "mean_rom_deg": round(sum(roms) / len(roms), 1) if roms else None,
+            "max_rom_deg": round(max(roms), 1) if roms else None,
+            "mean_quality": round(sum(quality) / len(quality), 3) if quality else None,
+            "side": row.side, "cues": cues}
+
+
+def _entry_exercise_ids(session: Session, exercise_id: str) -> set[str]:
+    """Library exercise ids whose motion spec is this one (the spec id itself included)."""
+    plans = _exercise_module("plans")
+    ids = {exercise_id}
+    if plans is not None:
+        ids |= {ex.id for ex in plans.library_for(session).exercises.values() if ex.motion == exercise_id}
+    return ids
+
+
+def exercise_log_entry(session: Session, *, member_id: str, exercise_id: str, at: datetime,
+                       exercise_session_id: str | None = None):
+    """The logged exercise (SessionEntry) a camera set of this exercise belongs to, or None.
+
+    The named exercise session when given; otherwise the newest one logged within ATTACH_WINDOW
+    before `at` that lists this exercise as done.
+    """
+    sessions, models = _exercise_module("sessions"), _exercise_module("models")
+    if sessions is None or models is None:
+        return None
+    ids = _entry_exercise_ids(session, exercise_id)
+    query = (select(models.SessionEntry).join(models.ExerciseSession)
+             .where(models.ExerciseSession.member_id == member_id, models.SessionEntry.exercise_id.in_(ids),
+                    models.SessionEntry.skipped.is_(False)))
+    if exercise_session_id is not None:
+        query = query.where(models.ExerciseSession.id == exercise_session_id)
+    else:
+        query = query.where(models.ExerciseSession.completed_at >= at - ATTACH_WINDOW,
+                            models.ExerciseSession.completed_at <= at + ATTACH_WINDOW)
+    return session.scalars(query.order_by(models.ExerciseSession.completed_at.desc())).first()
+
+
+def attach_to_exercise_log(session: Session, *, row: MotionSession, actor: Principal | None,
+                           exercise_session_id: str | None = None) -> str | None:
+    """Store the camera set with the member's logged exercise; returns the exercise session id, or None.
+
+    Sets already attached to that exercise are kept: the stored summary lists every set and their totals.
+    """
+    entry = exercise_log_entry(session, member_id=row.member_id, exercise_id=row.exercise_id, at=row.ended_at,
+                               exercise_session_id=exercise_session_id)
+    if entry is None:
+        return None
+    sets = [s for s in (entry.motion_summary or {}).get("sets", []) if s.get("motion_session_id") != row.id]
+    sets.append(log_summary(row))
+    summary = {"sets": sets, "reps": sum(s["reps"] for s in sets),
+               "partial_reps": sum(s["partial_reps"] for s in sets),
+               "correct_reps": sum(s["correct_reps"] for s in sets),
+               "cues": sorted({c for s in sets for c in s["cues"]})}
+    _exercise_module("sessions").attach_motion_summary(
+        session, member_id=row.member_id, session_id=entry.session_id, exercise_id=entry.exercise_id,
+        summary=summary, actor=actor)
+    return entry.session_id
+
+
+def exercise_log_links(session: Session, *, member_id: str, actor: Principal) -> dict[str, datetime]:
+    """Motion session id -> completion time of the logged exercise session it is stored with (audited read)."""
+    sessions = _exercise_module("sessions")
+    if sessions is None:
+        return {}
+    audit.record(session, actor, action="read", resource_type="ExerciseSession", member_id=member_id,
+                 detail={"view": "motion"})
+    rows = sessions.sessions_for(session, member_id=member_id, limit=200)
+    grouped = sessions.entries_of(session, [r.id for r in rows])
+    links = {}
+    for r in rows:
+        for entry in grouped[r.id]:
+            for item in (entry.motion_summary or {}).get("sets", []):
+                links.setdefault(item.get("motion_session_id"), r.completed_at)
+    return links

@@ -52,20 +52,25 @@ def member_motion_home(request: Request, session: SessionDep, principal: Current
 
 @pages.get("/me/motion/{exercise_id}", response_class=HTMLResponse)
 def member_exercise_page(request: Request, exercise_id: str, session: SessionDep, principal: CurrentMember,
-                         target_reps: Annotated[int, Query(ge=1, le=100)] = 10):
-    """The live exercise page: pose estimation runs in the browser and only landmarks are sent."""
+                         target_reps: Annotated[int, Query(ge=1, le=100)] = 10,
+                         exercise_session: Annotated[str | None, Query(max_length=64)] = None):
+    """The live exercise page: pose estimation runs in the browser and only landmarks are sent.
+
+    `exercise_session` names the logged session the set is stored with (default: today's log, if any).
+    """
     spec = service.live_exercise(session, member_id=principal.member_id, exercise_id=exercise_id)
     return render(request, "motion_exercise.html", spec=spec, member_id=principal.member_id,
-                  target_reps=target_reps)
+                  target_reps=target_reps, exercise_session=exercise_session)
 
 
 @pages.get("/console/members/{member_id}/motion", response_class=HTMLResponse)
-def pt_motion_view(request: Request, member_id: str, session: SessionDep, _: MotionAccess):
+def pt_motion_view(request: Request, member_id: str, session: SessionDep, principal: MotionAccess):
     """Motion sessions for the care team: reps, quality, ROM trend, cues and angle plots."""
     member = members.get_member(session, member_id=member_id)
     sessions = service.member_sessions(session, member_id=member_id)
     return render(request, "motion_console.html", member=member, sessions=sessions,
-                  progress=by_exercise(sessions), specs=load_specs(), stats=session_stats)
+                  progress=by_exercise(sessions), specs=load_specs(), stats=session_stats,
+                  logged=service.exercise_log_links(session, member_id=member_id, actor=principal))
 
 
 @pages.get("/console/members/{member_id}/motion/{session_id}/plot.png")

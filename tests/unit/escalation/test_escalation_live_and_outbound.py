@@ -3,7 +3,7 @@
 import asyncio
 import threading
 
-from openmsk.escalation.live import AlertHub
+from openmsk.escalation.live import AlertHub, notify_payloads, parse_payload
 from openmsk.escalation.outbound import EmailSink, FakeSink, UrgentNotice, deliver
 from openmsk.notify import FakeNotifier
 
@@ -11,19 +11,35 @@ NOTICE = UrgentNotice("alert-1", "urgent", "https://clinic.example/console/escal
                       "pt@clinic.example")
 
 
-def test_publish_from_a_worker_thread_wakes_a_waiting_stream():
+def test_publish_from_a_worker_thread_hands_the_alert_ids_to_a_waiting_stream():
     hub = AlertHub()
 
-    async def wait_for_wake() -> bool:
-        waiter = hub.subscribe()
-        threading.Timer(0.05, hub.publish).start()
+    async def wait_for_wake():
+        sub = hub.subscribe()
+        threading.Timer(0.05, hub.publish, args=(["a1", "a2"],)).start()
+        threading.Timer(0.06, hub.publish, args=(["a2", "a3"],)).start()
         try:
-            await asyncio.wait_for(waiter[1].wait(), timeout=2)
-            return True
+            await asyncio.wait_for(sub.wake.wait(), timeout=2)
+            await asyncio.sleep(0.1)
+            first = sub.take()
+            hub.publish()  # "re-read everything": a listener that reconnected
+            await asyncio.wait_for(sub.wake.wait(), timeout=2)
+            return first, sub.take(), sub.wake.is_set()
         finally:
-            hub.unsubscribe(waiter)
+            hub.unsubscribe(sub)
 
-    assert asyncio.run(wait_for_wake()) is True
+    first, second, still_set = asyncio.run(wait_for_wake())
+    assert first == ({"a1", "a2", "a3"}, False)
+    assert second == (set(), True) and still_set is False
+
+
+def test_notify_payloads_stay_under_the_postgresql_limit_and_round_trip():
+    ids = [f"{i:036d}" for i in range(500)]
+    payloads = notify_payloads(ids, origin="proc-1")
+    assert len(payloads) > 1 and all(len(p.encode()) < 8000 for p in payloads)
+    parsed = [parse_payload(p) for p in payloads]
+    assert {origin for origin, _ in parsed} == {"proc-1"}
+    assert sorted(i for _, chunk in parsed for i in chunk) == ids
 
 
 def test_a_failing_sink_does_not_stop_the_others():

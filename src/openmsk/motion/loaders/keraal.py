@@ -13,6 +13,14 @@ from openmsk.motion.recording import JOINT_INDEX, Recording, empty_positions
 # KERAAL video and Kinect streams are 30 Hz; Vicon has about 2 rows per video frame (dataset README).
 KERAAL_VIDEO_HZ = 30.0
 KERAAL_VICON_HZ = 60.0
+# KERAAL ran BlazePose on horizontally flipped frames (cv2.flip(image, 1) in the dataset's
+# get_skeletons_from_videos/get_blazepose_skeleton.py), so its "Left_*" landmarks are the person's
+# right and x runs mirrored; the loader flips x back and swaps the sides.
+KERAAL_BP_MIRRORED = True
+# x and y are normalised by the frame's width and height. KERAAL does not state the frame size; a
+# 16:9 frame makes BlazePose's shoulder width over trunk length (0.44 unscaled) match the Kinect's
+# on the same recordings (0.79), so x is scaled by 16/9 to keep angles true.
+KERAAL_VIDEO_ASPECT = 16 / 9
 BLAZEPOSE_NAMES = (
     "Nose", "Left_eye_inner", "Left_eye", "Left_eye_outer", "Right_eye_inner", "Right_eye",
     "Right_eye_outer", "Left_ear", "Right_ear", "Mouth_left", "Mouth_right", "Left_shoulder",
@@ -33,8 +41,18 @@ VICON_TO_COMMON = {
 }
 
 
-def load_keraal_bp(path: Path) -> Recording:
-    """Read KERAAL BlazePose JSON (normalised image x, y; y down) as a 2D image recording."""
+def _person_side(name: str) -> str:
+    """The landmark name for the same body part seen in a mirrored image."""
+    if name.startswith("Left_"):
+        return "Right_" + name[5:]
+    if name.startswith("Right_"):
+        return "Left_" + name[6:]
+    return name
+
+
+def load_keraal_bp(path: Path, mirrored: bool = KERAAL_BP_MIRRORED,
+                   aspect: float = KERAAL_VIDEO_ASPECT) -> Recording:
+    """Read KERAAL BlazePose JSON as a 2D image recording (x in frame heights, y down)."""
     with open_text(path) as fh:
         frames = json.load(fh).get("positions")
     if not isinstance(frames, dict) or not frames:
@@ -43,8 +61,12 @@ def load_keraal_bp(path: Path) -> Recording:
     pts = np.full((len(keys), 33, 2), np.nan)
     for i, key in enumerate(keys):
         for j, name in enumerate(BLAZEPOSE_NAMES):
-            if name in frames[key]:
-                pts[i, j] = frames[key][name][:2]
+            src = _person_side(name) if mirrored else name
+            if src in frames[key]:
+                pts[i, j] = frames[key][src][:2]
+    if mirrored:
+        pts[:, :, 0] = 1.0 - pts[:, :, 0]
+    pts[:, :, 0] *= aspect
     vis = np.where(np.isnan(pts[:, :, 0]), 0.0, 1.0)
     pos, conf = landmarks_to_common(pts, vis)
     t = (np.array([float(k) for k in keys]) - float(keys[0])) / KERAAL_VIDEO_HZ

@@ -33,7 +33,12 @@
     set_completed: (e) => { say(`Set ${e.set} complete: ${e.reps} reps. Well done!`); },
     frame_rejected: (e) => status(`A frame was skipped: ${e.reason}`),
     error: (e) => status(`Stopped: ${e.message}`),
-    session_saved: (e) => status(`Saved: ${e.reps} reps${e.partial_reps ? `, ${e.partial_reps} partial` : ""}.`),
+    session_saved: (e) => {
+      status(`Saved: ${e.reps} reps${e.partial_reps ? `, ${e.partial_reps} partial` : ""}.` +
+             (e.exercise_session_id ? " Added to today's exercise log." : " Your physical therapist can see it."));
+      const logged = $("exercise-log");
+      if (logged) logged.hidden = !e.exercise_session_id;
+    },
   };
 
   function connect() {
