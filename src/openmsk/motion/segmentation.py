@@ -12,6 +12,7 @@ The live counter (streaming.py) steps `RepStateMachine` over fixed `levels` inst
 
 import dataclasses
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -130,6 +131,24 @@ def segment(x: np.ndarray, min_excursion: float) -> list[RepWindow]:
     excursion, so one outlier (a glitch or a single big rep) does not make ordinary reps look partial.
     Each rep is measured against the rest levels on either side of it, not a global baseline.
     """
+    # Picking a side segments each side and the analysis then segments the picked one again: the
+    # windows are kept by content until `forget_segments` (a new trace), so the repeat costs one hash.
+    x = np.asarray(x)
+    return list(_segment_bytes(x.tobytes(), x.dtype.str, x.shape, float(min_excursion)))
+
+
+@lru_cache(maxsize=4)
+def _segment_bytes(data: bytes, dtype: str, shape: tuple[int, ...], min_excursion: float) -> tuple[RepWindow, ...]:
+    return tuple(_segment(np.frombuffer(data, dtype=dtype).reshape(shape), min_excursion))
+
+
+def forget_segments() -> None:
+    """Drop the kept windows (a new recording's analysis starts)."""
+    _segment_bytes.cache_clear()
+
+
+def _segment(x: np.ndarray, min_excursion: float) -> list[RepWindow]:
+    """`segment` without the cache."""
     baseline, amplitude = robust_baseline_amplitude(x)
     if amplitude < min_excursion:
         return []
@@ -137,10 +156,10 @@ def segment(x: np.ndarray, min_excursion: float) -> list[RepWindow]:
     typical = float(np.median([c.height for c in candidates])) if candidates else amplitude
     found = _excursions(x, baseline, max(OFFLINE_ATTEMPT_FRACTION * typical, min_excursion))
     count = max(OFFLINE_COUNT_FRACTION * typical, min_excursion)
-    return [c.window(x, count) for c in _merge(x, found)]
+    return _windows(x, _merge(x, found), count)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Excursion:
     """One rise from rest to a peak and back, found between turning points."""
 
@@ -168,37 +187,43 @@ class _Excursion:
         rest = x[self.left] + REST_TOLERANCE * self.rise
         return self.left + int(np.flatnonzero(x[self.left:self.peak + 1] <= rest)[-1])
 
-    def window(self, x: np.ndarray, count: float) -> RepWindow:
-        """The rep window: from the end of the rest before it to where the return settles."""
-        start = self.start(x)
-        if self.right_open and self.fall < RETURN_SHARE * self.rise:
-            reason = "no_return" if self.stream_end else "gap"
-            return RepWindow(start, self.peak, self.run_end, False, reason)
-        rest = x[self.right] + REST_TOLERANCE * self.fall
-        end = self.peak + int(np.flatnonzero(x[self.peak:self.right + 1] <= rest)[0])
-        complete = self.height >= count
-        return _settle_end(RepWindow(start, self.peak, end, complete, "" if complete else "shallow"), x)
-
 
 def _turning_points(seg: np.ndarray, height: float, rising: bool) -> list[int]:
     """Alternating trough/peak indices (first one a peak when `rising`), each `height` apart."""
     points, hi, lo = [], 0, 0
-    for i in range(1, len(seg)):
-        v = seg[i]
+    top = bottom = float(seg[0])
+    for i, v in zip(*_pivots(seg), strict=True):
         if rising:
-            if v > seg[hi]:
-                hi = i
-            elif v < seg[hi] - height:
+            if v > top:
+                hi, top = i, v
+            elif v < top - height:
                 points.append(hi)
-                rising, lo = False, i
+                rising, lo, bottom = False, i, v
         else:
-            if v < seg[lo]:
-                lo = i
-            elif v > seg[lo] + height:
+            if v < bottom:
+                lo, bottom = i, v
+            elif v > bottom + height:
                 points.append(lo)
-                rising, hi = True, i
+                rising, hi, top = True, i, v
     points.append(hi if rising else lo)  # the unfinished last turn
     return points
+
+
+def _pivots(seg: np.ndarray) -> tuple[list[int], list[float]]:
+    """Frames after the first where the signal turns (first frame of a flat turn) and the last change.
+
+    Between them the signal only rises or only falls, so every peak, trough and height crossing that
+    the turning-point walk reacts to is decided at one of them: walking these few frames gives the
+    same turning points as walking every frame.
+    """
+    changes = np.flatnonzero(seg[1:] != seg[:-1]) + 1  # first frame of each run of equal values
+    if not len(changes):
+        return [], []
+    runs = np.concatenate(([0], changes))
+    rises = seg[runs[1:]] > seg[runs[:-1]]
+    turns = np.flatnonzero(rises[1:] != rises[:-1]) + 1
+    frames = np.append(runs[turns], runs[-1])
+    return frames.tolist(), seg[frames].tolist()
 
 
 def _excursions(x: np.ndarray, baseline: float, height: float) -> list[_Excursion]:
@@ -208,15 +233,17 @@ def _excursions(x: np.ndarray, baseline: float, height: float) -> list[_Excursio
         seg = x[a:b]
         left_open = bool(seg[0] >= baseline + height)  # the run starts mid-rep
         points = _turning_points(seg, height, rising=left_open)
+        values = seg[points].tolist()
         for k in range(0 if left_open else 1, len(points), 2):
             p = points[k]
             right_open = k == len(points) - 1  # never fell back by `height` before the run ended
             right = p + int(np.argmin(seg[p:])) if right_open else points[k + 1]
             first_open = left_open and k == 0
             left = 0 if first_open else points[k - 1]
-            rise = seg[p] - (baseline if first_open else seg[left])
-            out.append(_Excursion(a + left, a + p, a + right, float(rise), float(seg[p] - seg[right]),
-                                  first_open, right_open, b - 1, b == len(x)))
+            rise = values[k] - (baseline if first_open else values[k - 1])
+            fall = values[k] - (float(seg[right]) if right_open else values[k + 1])
+            out.append(_Excursion(a + left, a + p, a + right, rise, fall, first_open, right_open, b - 1,
+                                  b == len(x)))
     return out
 
 
@@ -255,9 +282,60 @@ def _merge(x: np.ndarray, found: list[_Excursion]) -> list[_Excursion]:
     return out
 
 
-def _settle_end(window: RepWindow, x: np.ndarray) -> RepWindow:
-    """Move the end from the return crossing to where the signal stops falling."""
-    end = window.end
-    while end + 1 < len(x) and np.isfinite(x[end + 1]) and x[end + 1] < x[end]:
-        end += 1
-    return RepWindow(window.start, window.peak, end, window.complete, window.reason)
+def _windows(x: np.ndarray, reps: list[_Excursion], count: float) -> list[RepWindow]:
+    """Each rep's window: from the end of the rest before it to where the return settles.
+
+    The start is the last frame before the peak within 10% of the rise of the rest level, the end
+    the first frame after it within 10% of the fall of the next rest, moved on while the signal
+    still falls. All reps are measured together over one gathered frame index.
+    """
+    if not reps:
+        return []
+    left = np.array([e.left for e in reps], dtype=np.intp)
+    peak = np.array([e.peak for e in reps], dtype=np.intp)
+    right = np.array([e.right for e in reps], dtype=np.intp)
+    rise = np.array([e.rise for e in reps])
+    fall = np.array([e.fall for e in reps])
+    starts = _last_at_or_below(x, left, peak, x[left] + REST_TOLERANCE * rise)
+    ends = _first_at_or_below(x, peak, right, x[right] + REST_TOLERANCE * fall)
+    stops = _falling_stops(x)
+    settled = stops[np.searchsorted(stops, ends)]
+    out = []
+    for k, e in enumerate(reps):
+        start = e.left if e.left_open else int(starts[k])
+        if e.right_open and e.fall < RETURN_SHARE * e.rise:
+            out.append(RepWindow(start, e.peak, e.run_end, False, "no_return" if e.stream_end else "gap"))
+            continue
+        complete = e.height >= count
+        out.append(RepWindow(start, e.peak, int(settled[k]), complete, "" if complete else "shallow"))
+    return out
+
+
+def _spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated frame indices lo[k]..hi[k] (inclusive) of every span, and where each span begins."""
+    lengths = hi - lo + 1
+    begins = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    frames = np.arange(int(lengths.sum())) - np.repeat(begins - lo, lengths)
+    return frames, begins
+
+
+def _last_at_or_below(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """Per span lo..hi, the last frame with x at or below its level (-1 when none)."""
+    frames, begins = _spans(lo, hi)
+    hit = x[frames] <= np.repeat(level, hi - lo + 1)
+    return np.maximum.reduceat(np.where(hit, frames, -1), begins)
+
+
+def _first_at_or_below(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """Per span lo..hi, the first frame with x at or below its level (len(x) when none)."""
+    frames, begins = _spans(lo, hi)
+    hit = x[frames] <= np.repeat(level, hi - lo + 1)
+    return np.minimum.reduceat(np.where(hit, frames, len(x)), begins)
+
+
+def _falling_stops(x: np.ndarray) -> np.ndarray:
+    """Sorted frames after which the signal does not fall on (the next is higher, equal or a gap)."""
+    nxt = x[1:]
+    with np.errstate(invalid="ignore"):
+        falls = np.isfinite(nxt) & (nxt < x[:-1])
+    return np.append(np.flatnonzero(~falls), len(x) - 1)

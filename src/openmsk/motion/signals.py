@@ -47,6 +47,26 @@ def _vector(rec: Recording, pair: tuple[str, ...], side: str, dims: int) -> tupl
     return q - p, np.minimum(cp, cq)
 
 
+def _columns(rec: Recording, pair: tuple[str, ...], side: str, dims: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """`_vector` as one array per coordinate (whole-column arithmetic is several times faster)."""
+    if pair[0] in ("up", "down"):
+        v, conf = _vector(rec, pair, side, dims)
+        return [np.ascontiguousarray(v[:, c]) for c in range(dims)], conf
+    i, j = (rec.joint_names.index(sided(name, side)) for name in pair[:2])
+    pos, conf = rec.positions, rec.confidence
+    return [pos[:, j, c] - pos[:, i, c] for c in range(dims)], np.minimum(conf[:, i], conf[:, j])
+
+
+def _column_angle(u: list[np.ndarray], v: list[np.ndarray]) -> np.ndarray:
+    """`angle_between` over per-coordinate columns, summed in the same order (identical result)."""
+    uu, vv, uv = u[0] * u[0], v[0] * v[0], u[0] * v[0]
+    for a, b in zip(u[1:], v[1:], strict=True):
+        uu, vv, uv = uu + a * a, vv + b * b, uv + a * b
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = uv / (np.sqrt(uu) * np.sqrt(vv))
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
 def _length(rec: Recording, pair: tuple[str, ...], side: str, dims: int) -> float:
     v, _ = _vector(rec, pair, side, dims)
     n = np.linalg.norm(v, axis=1)
@@ -57,12 +77,14 @@ def raw_signal(rec: Recording, sig: SignalDef, side: str) -> tuple[np.ndarray, n
     """Unfiltered signal and its per-frame confidence for one side."""
     dims = rec.positions.shape[2] if sig.plane == "3d" else 2
     if sig.kind == "angle":
-        u, cu = _vector(rec, sig.a, side, dims)
-        v, cv = _vector(rec, sig.b, side, dims)
         if sig.axis and dims == 3:
+            u, cu = _vector(rec, sig.a, side, dims)
+            v, cv = _vector(rec, sig.b, side, dims)
             w, cw = _vector(rec, sig.axis, side, dims)
             return twist_angle(u, v, w), np.minimum.reduce([cu, cv, cw])
-        return angle_between(u, v), np.minimum(cu, cv)
+        u, cu = _columns(rec, sig.a, side, dims)
+        v, cv = _columns(rec, sig.b, side, dims)
+        return _column_angle(u, v), np.minimum(cu, cv)
     p, cp = _point(rec, sig.joint, side, dims)
     r, cr = _point(rec, sig.ref, side, dims)
     scale = _length(rec, sig.scale, side, dims)
@@ -94,9 +116,17 @@ def despike(x: np.ndarray, t: np.ndarray, window_s: float = DESPIKE_S) -> np.nda
     out = x.astype(float).copy()
     if size < 3:
         return out
-    for start, stop in finite_runs(x):
-        if stop - start >= size:
-            out[start:stop] = median_filter(x[start:stop], size=size, mode="nearest")
+    runs = [(start, stop) for start, stop in finite_runs(x) if stop - start >= size]
+    if not runs:
+        return out
+    # All runs in one filter call: each run padded with its own edge values (what mode="nearest"
+    # does at its ends), so no window reaches into a neighbouring run.
+    half = size // 2
+    padded = np.concatenate([np.clip(np.arange(a - half, b + half), a, b - 1) for a, b in runs])
+    inner = np.concatenate([np.arange(a, b) for a, b in runs])
+    parts = np.array([(half, b - a, half) for a, b in runs]).ravel()
+    keep = np.repeat(np.tile([False, True, False], len(runs)), parts)  # the runs without their padding
+    out[inner] = median_filter(x[padded], size=size, mode="nearest")[keep]
     return out
 
 

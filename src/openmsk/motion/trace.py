@@ -7,6 +7,7 @@ import numpy as np
 from openmsk.motion.filters import causal, finite_runs, zero_phase
 from openmsk.motion.imu import imu_joint_angle
 from openmsk.motion.recording import Recording
+from openmsk.motion.segmentation import forget_segments, segment
 from openmsk.motion.signals import SIDES, SignalDef, clean_signal, detect_side, raw_signal
 from openmsk.motion.specs import MotionSpec
 
@@ -67,8 +68,6 @@ def pick_side(per_side: dict[str, np.ndarray], confs: dict[str, np.ndarray], spe
     A glitchy occluded joint can have a large raw range without clean reps, so range alone misleads:
     the score also weighs how much of the time the signal rests and how smooth it is.
     """
-    from openmsk.motion.segmentation import segment
-
     scores = {}
     for side, x in per_side.items():
         windows = [w for w in segment(x, spec.min_excursion) if w.complete]
@@ -88,6 +87,7 @@ def pick_side(per_side: dict[str, np.ndarray], confs: dict[str, np.ndarray], spe
 
 def build_trace(rec: Recording, spec: MotionSpec, live: bool = False) -> Trace:
     """Combine sides as the spec says and low-pass (zero-phase offline, causal when live)."""
+    forget_segments()
     values, confs = side_signals(rec, spec)
     smooth = causal if live else zero_phase
     per_side = {s: smooth(v, rec.rate_hz) for s, v in values.items()}

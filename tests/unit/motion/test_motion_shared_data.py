@@ -145,10 +145,10 @@ def test_uiprmd_ten_rep_streams_are_counted_exactly_on_at_least_95_percent(uiprm
         assert sum(e for (m, *_), e in zip(uiprmd_streams, exact, strict=True) if m == move) >= 13
 
 
-def test_uiprmd_form_leaving_subjects_out_reaches_balanced_accuracy_0_8(uiprmd_streams, accuracy):
+def test_uiprmd_form_leaving_subjects_out_reaches_balanced_accuracy_0_83(uiprmd_streams, accuracy):
     reps = [(m, s, c, rep) for m, s, c, result in uiprmd_streams for rep in result.reps]
     overall, per_move = accuracy.loso_form(reps, load_specs())
-    assert overall >= 0.80  # measured 0.83; the 0.85 target is not reached yet (docs/motion-accuracy.md)
+    assert overall >= 0.83  # measured 0.836; the 0.85 target is not reached yet (docs/motion-accuracy.md)
     assert min(bal for bal, _ in per_move.values()) >= 0.70
 
 
