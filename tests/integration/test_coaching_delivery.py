@@ -156,3 +156,15 @@ def test_ignored_nudges_hand_off_to_the_coach_who_answers_from_the_panel(service
     assert client.get("/api/v1/coaching/panel", headers=coach).json()[0]["open_handoffs"] == 0
     with db.transaction() as session:
         assert session.get(Task, task.id).status == "done"
+
+
+def test_the_job_audits_its_automated_read_of_each_members_activity(services, db, clinic, webhook):
+    from openmsk.auth.models import AuditEvent
+
+    _run(services, MORNING)
+    with db.transaction() as session:
+        active = set(session.scalars(select(Member.id).where(Member.status == "active")))
+        reads = list(session.scalars(select(AuditEvent).where(AuditEvent.resource_type == "ActivitySnapshot")))
+    assert active and {e.member_id for e in reads} == active
+    assert all(e.action == "read" and e.actor_user_id is None and e.detail == {"job": "coaching.deliver_nudges"}
+               for e in reads)

@@ -74,6 +74,9 @@ def decide_member(session: Session, member: Member, now: datetime, available: fr
             row.status, row.next_attempt_at = "cancelled", None
             result.cancelled += 1
     snap = build_snapshot(session, member, now)
+    # The job reads sessions, pain scores, messages and reassessments: an automated read, audited as such.
+    audit.record(session, None, action="read", resource_type="ActivitySnapshot", member_id=member.id,
+                 detail={"job": "coaching.deliver_nudges"})
     decision = decide(evaluate_rules(snap, now), snap, prefs, now)
     for handoff in decision.handoffs:
         row = Nudge(key=handoff.key, member_id=member.id, kind=COACH_HANDOFF, episode=handoff.episode,

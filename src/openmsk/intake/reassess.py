@@ -148,6 +148,8 @@ def open_reassessment_tasks(session: Session, *, today: date) -> int:
                               .where(Member.status == "active"))
     for member in members:
         due = [d for d in due_for_member(session, member=member, today=today) if d.group != "pain"]
+        audit.record(session, None, action="read", resource_type="Assessment", member_id=member.id,
+                     detail={"job": "intake.open_reassessment_tasks"})
         if not due:
             continue
         week = max(d.week for d in due)
