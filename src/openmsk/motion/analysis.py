@@ -134,7 +134,8 @@ def analyze(recording: Recording, exercise_id: str, spec: MotionSpec | None = No
     view = detect_view(recording)
     trace = build_trace(recording, spec)
     _, min_exc = spec_targets(spec, recording)
-    windows = segment(trace.value, min_exc)
+    reuse = trace.windows is not None and trace.windows_min_excursion == float(min_exc)
+    windows = trace.windows if reuse else segment(trace.value, min_exc)
     result = AnalysisResult(exercise_id, recording.frames, recording.duration_s, trace.side, view)
     batch = zip(windows, window_features(recording, view, windows), side_peaks(trace, windows), strict=True)
     for w, features, peaks in batch:

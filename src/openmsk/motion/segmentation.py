@@ -12,7 +12,6 @@ The live counter (streaming.py) steps `RepStateMachine` over fixed `levels` inst
 
 import dataclasses
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -131,24 +130,7 @@ def segment(x: np.ndarray, min_excursion: float) -> list[RepWindow]:
     excursion, so one outlier (a glitch or a single big rep) does not make ordinary reps look partial.
     Each rep is measured against the rest levels on either side of it, not a global baseline.
     """
-    # Picking a side segments each side and the analysis then segments the picked one again: the
-    # windows are kept by content until `forget_segments` (a new trace), so the repeat costs one hash.
     x = np.asarray(x)
-    return list(_segment_bytes(x.tobytes(), x.dtype.str, x.shape, float(min_excursion)))
-
-
-@lru_cache(maxsize=4)
-def _segment_bytes(data: bytes, dtype: str, shape: tuple[int, ...], min_excursion: float) -> tuple[RepWindow, ...]:
-    return tuple(_segment(np.frombuffer(data, dtype=dtype).reshape(shape), min_excursion))
-
-
-def forget_segments() -> None:
-    """Drop the kept windows (a new recording's analysis starts)."""
-    _segment_bytes.cache_clear()
-
-
-def _segment(x: np.ndarray, min_excursion: float) -> list[RepWindow]:
-    """`segment` without the cache."""
     baseline, amplitude = robust_baseline_amplitude(x)
     if amplitude < min_excursion:
         return []

@@ -7,7 +7,7 @@ import numpy as np
 from openmsk.motion.filters import causal, finite_runs, zero_phase
 from openmsk.motion.imu import imu_joint_angle
 from openmsk.motion.recording import Recording
-from openmsk.motion.segmentation import forget_segments, segment
+from openmsk.motion.segmentation import RepWindow, segment
 from openmsk.motion.signals import SIDES, SignalDef, clean_signal, detect_side, raw_signal
 from openmsk.motion.specs import MotionSpec
 
@@ -22,6 +22,10 @@ class Trace:
     per_side: dict[str, np.ndarray]
     gated_share: float
     long_gaps: int
+    # The picked side's windows at the spec's minimum excursion, found while picking the side, so the
+    # analysis does not segment the same signal again.
+    windows: list[RepWindow] | None = None
+    windows_min_excursion: float | None = None
 
 
 def _imu_side_signal(rec: Recording, sig: SignalDef, side: str) -> np.ndarray:
@@ -62,7 +66,8 @@ def jitter_weight(raw: np.ndarray, smooth: np.ndarray, span: float) -> float:
 
 
 def pick_side(per_side: dict[str, np.ndarray], confs: dict[str, np.ndarray], spec: MotionSpec,
-              raw: dict[str, np.ndarray] | None = None) -> str:
+              raw: dict[str, np.ndarray] | None = None,
+              found: dict[str, list[RepWindow]] | None = None) -> str:
     """The side whose signal holds the most rep-like movement (sum of complete rep ranges).
 
     A glitchy occluded joint can have a large raw range without clean reps, so range alone misleads:
@@ -70,7 +75,10 @@ def pick_side(per_side: dict[str, np.ndarray], confs: dict[str, np.ndarray], spe
     """
     scores = {}
     for side, x in per_side.items():
-        windows = [w for w in segment(x, spec.min_excursion) if w.complete]
+        every = segment(x, spec.min_excursion)
+        if found is not None:
+            found[side] = every
+        windows = [w for w in every if w.complete]
         finite = x[np.isfinite(x)]
         if not windows or not len(finite):
             scores[side] = 0.0
@@ -87,7 +95,6 @@ def pick_side(per_side: dict[str, np.ndarray], confs: dict[str, np.ndarray], spe
 
 def build_trace(rec: Recording, spec: MotionSpec, live: bool = False) -> Trace:
     """Combine sides as the spec says and low-pass (zero-phase offline, causal when live)."""
-    forget_segments()
     values, confs = side_signals(rec, spec)
     smooth = causal if live else zero_phase
     per_side = {s: smooth(v, rec.rate_hz) for s, v in values.items()}
@@ -97,8 +104,12 @@ def build_trace(rec: Recording, spec: MotionSpec, live: bool = False) -> Trace:
         count = np.isfinite(stacked).sum(axis=0)
         value = np.where(count > 0, np.nansum(stacked, axis=0) / np.maximum(count, 1), np.nan)
     else:
-        side = spec.sides if spec.sides in SIDES else pick_side(per_side, confs, spec, values)
+        found: dict[str, list[RepWindow]] = {}
+        side = spec.sides if spec.sides in SIDES else pick_side(per_side, confs, spec, values, found)
         value = per_side[side]
     gated = float(np.mean(~np.isfinite(value))) if len(value) else 0.0
     runs = finite_runs(value)
-    return Trace(rec.t, value, side, per_side, gated, max(0, len(runs) - 1))
+    trace = Trace(rec.t, value, side, per_side, gated, max(0, len(runs) - 1))
+    if spec.sides not in ("both", *SIDES):
+        trace.windows, trace.windows_min_excursion = found[side], float(spec.min_excursion)
+    return trace
