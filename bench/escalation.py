@@ -19,8 +19,9 @@ committed (PostgreSQL NOTIFY to the other workers) -> the server's `GET /api/v1/
 (Server-Sent Events) -> the `event: alert` line parsed by a connected worklist client (the care team's
 clinician). Latency = client receive time - the moment the bench started sending that notification (one
 clock: both ends run in the bench process). Notifications are sent open-loop at a fixed rate (default
-200/s) whatever the server's answers; every one raises a new alert. `--quick`: 10 s of sending; full run:
-`--seconds` (default 60).
+200/s) whatever the server's answers, as plain HTTP/1.1 on 32 kept-alive connections; every one raises a
+new alert. `--quick`: 10 s of sending; full run: `--seconds` (default 60). Also reported: CPU time per
+notification of the server's processes (from /proc) and of the bench's sender, comparable under load.
 """
 
 from __future__ import annotations
@@ -200,6 +201,23 @@ def _stop_server(server) -> None:
         server.wait(5)
 
 
+def _group_cpu_s(pgid: int) -> float | None:
+    """CPU seconds (user + system) used so far by every process of a process group (Linux /proc)."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return None
+    for entry in entries:
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the command: state, ppid, pgrp, ..., utime (12), stime (13)
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def _listen(base: str, headers: dict, seen: dict, ready, stop) -> None:
     """The worklist client: keep the SSE stream open and note when each alert's record arrives."""
     import httpx
@@ -228,6 +246,23 @@ def _read_stream(base: str, headers: dict, seen: dict, ready, stop, since: str) 
 
 # 32 senders (at most 32 requests in flight), like a FHIR server's pool of notification workers.
 CLIENT_CONNECTIONS = 32
+
+
+async def _post(reader, writer, head: bytes, body: bytes) -> int:
+    """One HTTP/1.1 POST on a kept-alive connection; the status code (the answer is read and dropped).
+
+    Plain asyncio streams instead of an HTTP client library: at 200 requests/s on two shared cores, a
+    client library's own CPU time (over 10 ms a request measured under load) would crowd out the server.
+    """
+    writer.write(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    status = int((await reader.readline()).split(b" ", 2)[1])
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    return status
 
 
 def _progress(message: str) -> None:
@@ -281,42 +316,50 @@ def measure_latency(*, rate: float, seconds: float, workers: int = 2, n_members:
         answers: list[float] = []
         answers_done: list[float] = []
         failures = 0
-        feed_headers = {"Authorization": f"Bearer {feed_secret}", "Content-Type": "application/fhir+json"}
 
         async def send_all() -> None:
             nonlocal failures
             total = int(rate * seconds)
             upcoming = iter(range(total))
-            async with httpx.AsyncClient(base_url=base, headers=feed_headers, timeout=30,
-                                         limits=httpx.Limits(max_connections=CLIENT_CONNECTIONS)) as client:
-                async def sender() -> None:
-                    nonlocal failures
-                    for i in upcoming:  # shared: each sender takes the next notification that falls due
-                        due = t0 + i / rate
-                        if (delay := due - time.perf_counter()) > 0:
-                            await asyncio.sleep(delay)
-                        # Open loop: latency counts from when the notification was due, so a server that
-                        # falls behind shows as late alerts (no coordinated omission).
-                        sent[f"Encounter/bench-{i}"] = due
-                        body = json.dumps(notification(i, patients[i % len(patients)], datetime.now(UTC).isoformat()))
-                        start = time.perf_counter()
-                        try:
-                            response = await client.post(f"/fhir/R4/notifications/{feed_id}", content=body)
-                        except httpx.HTTPError:
-                            failures += 1
-                            continue
-                        answers.append(time.perf_counter() - start)
-                        answers_done.append(time.perf_counter())
-                        failures += response.status_code != 200
 
-                t0 = time.perf_counter()
-                senders = [asyncio.create_task(sender()) for _ in range(CLIENT_CONNECTIONS)]
-                _done, pending = await asyncio.wait(senders, timeout=seconds + min(15.0, seconds / 2))
-                for task in pending:
-                    task.cancel()
-                await asyncio.gather(*pending, return_exceptions=True)
+            async def sender() -> None:
+                nonlocal failures
+                connection = None
+                for i in upcoming:  # shared: each sender takes the next notification that falls due
+                    due = t0 + i / rate
+                    if (delay := due - time.perf_counter()) > 0:
+                        await asyncio.sleep(delay)
+                    # Open loop: latency counts from when the notification was due, so a server that
+                    # falls behind shows as late alerts (no coordinated omission).
+                    sent[f"Encounter/bench-{i}"] = due
+                    body = json.dumps(notification(i, patients[i % len(patients)], datetime.now(UTC).isoformat()))
+                    start = time.perf_counter()
+                    try:
+                        connection = connection or await asyncio.open_connection("127.0.0.1", port)
+                        status = await asyncio.wait_for(_post(*connection, request_head, body.encode()), 30)
+                    except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError, IndexError):
+                        failures += 1
+                        if connection is not None:
+                            connection[1].close()
+                        connection = None
+                        continue
+                    answers.append(time.perf_counter() - start)
+                    answers_done.append(time.perf_counter())
+                    failures += status != 200
+                if connection is not None:
+                    connection[1].close()
 
+            t0 = time.perf_counter()
+            senders = [asyncio.create_task(sender()) for _ in range(CLIENT_CONNECTIONS)]
+            _done, pending = await asyncio.wait(senders, timeout=seconds + min(15.0, seconds / 2))
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+        request_head = (f"POST /fhir/R4/notifications/{feed_id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                        f"Authorization: Bearer {feed_secret}\r\nContent-Type: application/fhir+json\r\n").encode()
         _progress(f"latency: sending {int(rate * seconds)} notifications at {rate:g}/s for {seconds:g} s")
+        server_cpu, client_cpu = _group_cpu_s(server.pid), time.process_time()
         started = time.perf_counter()
         asyncio.run(send_all())
         _progress("latency: sent; waiting for the last alerts")
@@ -325,6 +368,8 @@ def measure_latency(*, rate: float, seconds: float, workers: int = 2, n_members:
         while len(set(sent) & set(seen)) < len(sent) and time.monotonic() < deadline:
             time.sleep(0.05)
         stop.set()
+        server_cpu = (_group_cpu_s(server.pid) or 0.0) - server_cpu if server_cpu is not None else None
+        client_cpu = time.process_time() - client_cpu
         latencies = [(seen[key] - sent[key]) * 1000 for key in sent if key in seen]
         within = sum(value <= 1000 for value in latencies)
         return {
@@ -334,6 +379,10 @@ def measure_latency(*, rate: float, seconds: float, workers: int = 2, n_members:
             "achieved_rate_per_s": round(len(answers) / send_window, 1) if answers else 0.0,
             "notifications_sent": len(sent), "alerts_expected": int(rate * seconds), "alerts_received": len(latencies), "alerts_within_1s": within,
             "http_failures": failures,
+            # CPU time, not wall time: what each notification cost, whatever else loads the machine.
+            "server_cpu_ms_per_answered_notification": round(server_cpu * 1000 / len(answers), 2)
+            if server_cpu and answers else None,
+            "bench_client_cpu_ms_per_notification": round(client_cpu * 1000 / len(sent), 2) if sent else None,
             "post_p50_ms": round(_percentile(answers, 0.5) * 1000, 1) if answers else None,
             **_stats(latencies), "target_p99_ms": 1000,
             "load_average": [round(v, 2) for v in os.getloadavg()],

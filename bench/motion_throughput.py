@@ -48,10 +48,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 os.environ.setdefault("OPENMSK_PASSWORD_HASH_PROFILE", "cheap")  # bench accounts only: sign-in is not measured
 
-from openmsk.motion.analysis import analyze  # noqa: E402
+from openmsk.motion.analysis import analyze, spec_targets  # noqa: E402
 from openmsk.motion.loaders import load  # noqa: E402
-from openmsk.motion.recording import JOINT_INDEX, Recording, concatenate  # noqa: E402
+from openmsk.motion.recording import JOINT_INDEX, JointColumns, Recording, concatenate  # noqa: E402
+from openmsk.motion.rep_batch import bounds, feature_columns, rep_results  # noqa: E402
+from openmsk.motion.segmentation import segment  # noqa: E402
+from openmsk.motion.signals import detect_view  # noqa: E402
 from openmsk.motion.specs import load_specs  # noqa: E402
+from openmsk.motion.trace import build_trace  # noqa: E402
 
 MOTION = Path(os.environ.get("OPENMSK_SHARED_DATA", REPO.parent / "shared" / "data")) / "motion"
 VIDEO = "video/rohanx01_barbell_back_squat_side.mediapipe0.10.21_full.csv.gz"
@@ -214,7 +218,7 @@ def offline(quick: bool) -> dict:
         ours = per_core_fps(lambda rec=rec, spec=spec, item=item: analyze(rec, item["exercise"], spec),
                             rec.frames, repeats)
         row = {"recording": item["name"], "exercise": item["exercise"], "frames": rec.frames,
-               "ours_fps": round(ours)}
+               "ours_fps": round(ours), "ours_stages_cpu_ms": stages(rec, spec, repeats)}
         names = ["curl_counter", "aigym"] + (["learnopencv_squat"] if item["kind"] == "knee" else [])
         for name in names:
             fps = per_core_fps(lambda rec=rec, item=item, side=side, name=name:
@@ -225,6 +229,36 @@ def offline(quick: bool) -> dict:
         throughput.append(row)
     accuracy = _accuracy(items, specs)
     return {"throughput": throughput, "accuracy": accuracy}
+
+
+def stages(rec: Recording, spec, repeats: int) -> dict[str, float]:
+    """Where one `analyze` pass spends its CPU time: its stages timed in order within one pass, best of N, ms.
+
+    The loaders' recordings are stored per joint column, so no stage copies joints out;
+    "reps_measured_and_judged" includes the form features, which "form_features" times again afterwards;
+    "signals_and_side" includes segmenting both sides when the spec lets the side be picked (the pass
+    then reuses the picked side's windows: "segmentation" is 0).
+    """
+    _, min_exc = spec_targets(spec, rec)
+    target = spec_targets(spec, rec)[0]
+    best: dict[str, float] = {}
+    for _ in range(repeats + 1):
+        cols, lap = JointColumns(rec), {}
+        start = time.process_time()
+        view = detect_view(rec, cols)
+        lap["view"] = time.process_time()
+        trace = build_trace(rec, spec, cols=cols)
+        lap["signals_and_side"] = time.process_time()
+        windows = trace.windows if trace.windows is not None else segment(trace.value, min_exc)
+        lap["segmentation"] = time.process_time()
+        rep_results(rec, trace, windows, spec, view, target, cols)
+        lap["reps_measured_and_judged"] = time.process_time()
+        feature_columns(rec, view, bounds(windows), cols)
+        lap["form_features"] = time.process_time()
+        for name, end in lap.items():
+            best[name] = min(best.get(name, math.inf), end - start)
+            start = end
+    return {name: round(seconds * 1e3, 2) for name, seconds in best.items()}
 
 
 def _squat_only(rec: Recording, side: str) -> int:

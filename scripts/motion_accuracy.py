@@ -3,12 +3,14 @@
 import argparse
 import csv
 import dataclasses
+import warnings
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
 from openmsk.motion.analysis import analyze
+from openmsk.motion.form_measures import form_measures
 from openmsk.motion.geometry import angle_between
 from openmsk.motion.imu import agreement, imu_joint_angle
 from openmsk.motion.loaders import load, load_cmu_joint_angles
@@ -39,13 +41,35 @@ FORM_FEATURES = {
     "hip_hike_deg": ("hip_hike", "max_deg", "above"),
     "knee_ankle_ratio": ("knee_valgus", "min_ratio", "below"),
     "side_gap": ("asymmetry", "max_deg", "above"),
+    # openmsk.motion.form_measures (not yet in measures.form_features; new codes need judge() support).
+    "trunk_side_change_deg": ("side_lean", "max_deg", "above"),
+    "pelvis_rotation_deg": ("pelvis_rotation", "max_deg", "above"),
+    "thigh_angle_deg": ("insufficient_depth", "min_thigh_deg", "below"),
+    "head_shift": ("head_movement", "max_shift", "above"),
 }
+BASE_FEATURES = ("peak_value", "rom", "trunk_lean_deg", "trunk_change_deg", "hip_hike_deg", "knee_ankle_ratio",
+                 "side_gap")
+# Candidate checks per movement family, chosen by what the movement can get wrong (not by trying
+# features per movement): thigh depth for squats and leg moves (FMS deep squat: "femur below
+# horizontal", Cook et al., NAJSPT 1(2):62-72, 2006), hip-line rotation for stepping/lunging moves,
+# head movement for arm moves; sideways trunk lean for all. Only the features follow those criteria:
+# every threshold is fitted on UI-PRMD labels (Vakanski et al., Data 3(1):2, 2018).
+FORM_POOLS = {
+    "squat": BASE_FEATURES + ("thigh_angle_deg", "trunk_side_change_deg"),
+    "leg": BASE_FEATURES + ("thigh_angle_deg", "trunk_side_change_deg", "pelvis_rotation_deg"),
+    "arm": BASE_FEATURES + ("trunk_side_change_deg", "head_shift"),
+}
+UIPRMD_FAMILY = {1: "squat", 5: "squat", 2: "leg", 3: "leg", 4: "leg", 6: "leg", 7: "arm", 8: "arm", 9: "arm",
+                 10: "arm"}
 # A rep is incorrect when any check fires, so checks are added greedily (at most two, each kept only
-# when it raises the training subjects' balanced accuracy by 0.01): more overfits the seven subjects.
+# when it raises the training subjects' balanced accuracy by 0.02): more overfits the seven subjects.
 # The fitting score is the mean of each training subject's own balanced accuracy, so every subject
 # counts equally, as in the leave-one-subject-out test (a subject with more reps does not set the cut).
 MAX_FORM_CHECKS = 2
-MIN_CHECK_GAIN = 0.01
+MIN_CHECK_GAIN = 0.02
+# Calibration protocol (reported apart from plain LOSO): each subject's first correct reps, as a PT
+# would supervise at a first session, are their baseline; they are not scored.
+CALIBRATION_REPS = 3
 
 
 def streaming_count(rec, spec, side: str) -> int:
@@ -57,6 +81,13 @@ def streaming_count(rec, spec, side: str) -> int:
         counter.update(t, v)
     counter.finish()
     return counter.count
+
+
+def with_form_measures(rec, res) -> list:
+    """The analysis's complete reps with `form_measures` added to copies of their features."""
+    windows = [(int(np.searchsorted(rec.t, r.start_s)), int(np.searchsorted(rec.t, r.end_s))) for r in res.reps]
+    extra = form_measures(rec.positions, rec.joint_names, rec.up, res.side, windows)
+    return [dataclasses.replace(r, features={**r.features, **e}) for r, e in zip(res.reps, extra, strict=True)]
 
 
 def uiprmd(data: Path, specs) -> tuple[list[str], dict]:
@@ -74,7 +105,7 @@ def uiprmd(data: Path, specs) -> tuple[list[str], dict]:
                 per_move[m][0] += len(res.reps) == 10
                 per_move[m][1] += 1
                 agree += streaming_count(rec, specs[ex], res.side) == len(res.reps)
-                reps += [(m, s, correct, r) for r in res.reps]
+                reps += [(m, s, correct, r) for r in with_form_measures(rec, res)]
     total = sum(v[1] for v in per_move.values())
     exact = sum(v[0] for v in per_move.values())
     lines.append(f"| UI-PRMD 10-rep streams (offline) | {exact}/{total} exact ({exact / total:.1%}) | target >= 95% |")
@@ -96,30 +127,46 @@ def _feature(rep, feat: str) -> float:
     return rep.features.get(feat, np.nan)
 
 
-def _subject_balanced(pred_error: np.ndarray, is_incorrect: np.ndarray, subjects: np.ndarray) -> float:
-    return float(np.mean([_balanced(pred_error[subjects == s], is_incorrect[subjects == s])
-                          for s in np.unique(subjects)]))
+def _subject_balanced_many(hits: np.ndarray, is_incorrect: np.ndarray, subjects: np.ndarray) -> np.ndarray:
+    """Mean per-subject balanced accuracy of each row of hits (candidates x reps), all rows at once."""
+    member = (subjects[None, :] == np.unique(subjects)[:, None]).astype(float)
+    pos, neg = member * is_incorrect, member * ~is_incorrect
+    h = hits.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tpr = (h @ pos.T) / pos.sum(axis=1)
+        tnr = 1.0 - (h @ neg.T) / neg.sum(axis=1)
+    return np.nanmean(np.nanmean(np.stack([tpr, tnr]), axis=0), axis=1)
 
 
-def fit_checks(reps) -> list[tuple[str, float]]:
-    """(feature, threshold) checks fitted greedily on training reps by per-subject balanced accuracy of their OR."""
+def _fires(vals: np.ndarray, thr: float, direction: str) -> np.ndarray:
+    ok = np.isfinite(vals)
+    return ok & (np.where(ok, vals, 0.0) < thr if direction == "below" else np.where(ok, vals, 0.0) > thr)
+
+
+def fit_checks(reps, pool=BASE_FEATURES, gain: float = MIN_CHECK_GAIN) -> list[tuple[str, float]]:
+    """(feature, threshold) checks fitted greedily on training reps by per-subject balanced accuracy of their OR.
+
+    At most one check per error code, because the product's spec holds one threshold per code.
+    """
     y = np.array([c == 0 for _, _, c, _ in reps])
     subjects = np.array([s for _, s, _, _ in reps])
     chosen, pred, score = [], np.zeros(len(y), bool), 0.5
     for _ in range(MAX_FORM_CHECKS):
         best = None
-        for feat, (code, _, direction) in FORM_FEATURES.items():
+        for feat in pool:
+            code, _, direction = FORM_FEATURES[feat]
             if any(FORM_FEATURES[f][0] == code for f, _ in chosen):
                 continue
             vals = np.array([_feature(r, feat) for *_, r in reps], dtype=float)
             if not np.isfinite(vals).any():
                 continue
-            for thr in np.unique(np.percentile(vals[np.isfinite(vals)], np.linspace(2, 98, 49))):
-                hit = np.isfinite(vals) & (vals < thr if direction == "below" else vals > thr)
-                cand = _subject_balanced(pred | hit, y, subjects)
-                if best is None or cand > best[0]:
-                    best = (cand, feat, float(thr), pred | hit)
-        if best is None or best[0] < score + MIN_CHECK_GAIN:
+            thrs = np.unique(np.percentile(vals[np.isfinite(vals)], np.linspace(2, 98, 49)))
+            hits = pred[None, :] | np.array([_fires(vals, t, direction) for t in thrs])
+            scores = _subject_balanced_many(hits, y, subjects)
+            i = int(np.argmax(scores))
+            if best is None or scores[i] > best[0]:
+                best = (float(scores[i]), feat, float(thrs[i]), hits[i])
+        if best is None or best[0] < score + gain:
             break
         score, pred = best[0], best[3]
         chosen.append((best[1], best[2]))
@@ -127,10 +174,12 @@ def fit_checks(reps) -> list[tuple[str, float]]:
 
 
 def fitted_spec(spec, checks: list[tuple[str, float]]):
-    """The spec with only the fitted form checks active, at the fitted thresholds."""
+    """The spec with only the fitted checks that `measures.judge` knows active, at the fitted thresholds."""
     out, fitted = spec, []
     for feat, thr in checks:
         code, param, _ = FORM_FEATURES[feat]
+        if feat not in BASE_FEATURES:
+            continue
         if code == "insufficient_depth":
             out = dataclasses.replace(out, target_range=(thr, spec.target_range[1]),
                                       target_measure="excursion" if feat == "rom" else "peak")
@@ -140,39 +189,114 @@ def fitted_spec(spec, checks: list[tuple[str, float]]):
     return dataclasses.replace(out, checks=tuple(fitted))
 
 
-def loso_form(reps, specs) -> tuple[float, dict[int, tuple[float, set[str]]]]:
+def predict_error(rep, spec, checks: list[tuple[str, float]]) -> bool:
+    """The product's judgement (`measures.judge`) with the fitted checks, plus the checks it does not know yet."""
+    fitted = fitted_spec(spec, checks)
+    rep = dataclasses.replace(rep, features=dict(rep.features), complete=True)
+    judge(rep, fitted, fitted.target_range, fitted.start_range[1])
+    extra = any(_fires(np.array([_feature(rep, f)]), t, FORM_FEATURES[f][2])[0]
+                for f, t in checks if f not in BASE_FEATURES)
+    return (not rep.correct) or extra
+
+
+def split_calibration(reps, k: int = CALIBRATION_REPS):
+    """Each subject-movement's first k correct reps (the baseline) and the rest (scored)."""
+    seen, base, rest = defaultdict(int), defaultdict(list), []
+    for m, s, c, r in reps:
+        if c == 1 and seen[(m, s)] < k:
+            seen[(m, s)] += 1
+            base[(m, s)].append(r)
+        else:
+            rest.append((m, s, c, r))
+    return base, rest
+
+
+def calibrated(reps, k: int = CALIBRATION_REPS):
+    """The scored reps with every feature minus the median of that subject's baseline reps."""
+    base, rest = split_calibration(reps, k)
+    out = []
+    for m, s, c, r in rest:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a feature the movement never shows stays NaN
+            ref = {f: np.nanmedian([_feature(b, f) for b in base[(m, s)]]) for f in FORM_FEATURES}
+        shifted = {f: _feature(r, f) - ref[f] for f in FORM_FEATURES}
+        out.append((m, s, c, dataclasses.replace(r, features=shifted, peak_value=shifted["peak_value"],
+                                                 rom=shifted["rom"])))
+    return out
+
+
+def loso_form(reps, specs, pools: dict[str, tuple[str, ...]] | None = None, gain: float = MIN_CHECK_GAIN,
+              judged: bool = True, out: list | None = None) -> tuple[float, dict[int, tuple[float, set[str]]]]:
     """Balanced accuracy of per-rep `correct` vs labels, checks fitted leaving each whole subject out.
 
-    Returns the overall figure and, per movement, its figure and the features any fold chose.
+    Returns the overall figure and, per movement, its figure and the features any fold chose; `out`, when
+    given, receives (subject, predicted error, is incorrect) per scored rep.
+    `judged=False` scores the fitted checks directly (for calibrated features, which judge() cannot read).
     """
     per_move, all_pred, all_true = {}, [], []
     for m, ex in UIPRMD_EXERCISES.items():
+        pool = (pools or {}).get(UIPRMD_FAMILY[m], BASE_FEATURES)
         move = [r for r in reps if r[0] == m]
         pred, true, chosen = [], [], set()
         for subject in sorted({r[1] for r in move}):
-            checks = fit_checks([r for r in move if r[1] != subject])
+            checks = fit_checks([r for r in move if r[1] != subject], pool, gain)
             chosen |= {feat for feat, _ in checks}
-            spec = fitted_spec(specs[ex], checks)
             for _, _, correct, rep in (r for r in move if r[1] == subject):
-                rep = dataclasses.replace(rep, features=dict(rep.features), complete=True)
-                judge(rep, spec, spec.target_range, spec.start_range[1])
-                pred.append(not rep.correct)
+                if judged:
+                    pred.append(predict_error(rep, specs[ex], checks))
+                else:
+                    pred.append(any(_fires(np.array([_feature(rep, f)]), t, FORM_FEATURES[f][2])[0] for f, t in checks))
                 true.append(correct == 0)
+                if out is not None:
+                    out.append((subject, pred[-1], true[-1]))
         per_move[m] = (_balanced(np.array(pred), np.array(true)), chosen)
         all_pred += pred
         all_true += true
     return _balanced(np.array(all_pred), np.array(all_true)), per_move
 
 
+def subject_interval(scored: list, draws: int = 2000) -> tuple[float, float]:
+    """95% bootstrap interval of the overall balanced accuracy, resampling whole subjects."""
+    subjects = sorted({s for s, _, _ in scored})
+    by = {s: (np.array([p for t, p, _ in scored if t == s]), np.array([y for t, _, y in scored if t == s]))
+          for s in subjects}
+    rng = np.random.default_rng(0)
+    vals = []
+    for _ in range(draws):
+        pick = rng.choice(subjects, len(subjects))
+        vals.append(_balanced(np.concatenate([by[s][0] for s in pick]), np.concatenate([by[s][1] for s in pick])))
+    lo, hi = np.percentile(vals, [2.5, 97.5])
+    return float(lo), float(hi)
+
+
+def _check_text(checks) -> str:
+    return "; ".join(f"{FORM_FEATURES[f][0]} {f} {'<' if FORM_FEATURES[f][2] == 'below' else '>'} {t:.3g}"
+                     for f, t in checks)
+
+
 def form_loso(reps, specs) -> list[str]:
-    """Report rows: leave-one-subject-out balanced accuracy, and the checks fitted on all subjects."""
-    overall, per_move = loso_form(reps, specs)
-    lines = [f"| UI-PRMD form, all movements (LOSO) | balanced accuracy {overall:.2f} | target >= 0.85 |"]
+    """Report rows: LOSO balanced accuracy (old and new candidate checks, and calibrated), and the final checks."""
+    before, _ = loso_form(reps, specs, None, 0.01)
+    base_02, _ = loso_form(reps, specs, None)
+    scored = []
+    overall, per_move = loso_form(reps, specs, FORM_POOLS, out=scored)
+    lo, hi = subject_interval(scored)
+    same_reps, _ = loso_form(split_calibration(reps)[1], specs, FORM_POOLS)
+    cal_scored = []
+    cal_all, cal_moves = loso_form(calibrated(reps), specs, FORM_POOLS, judged=False, out=cal_scored)
+    cal_lo, cal_hi = subject_interval(cal_scored)
+    lines = [
+        f"| UI-PRMD form, all movements (LOSO) | balanced accuracy {overall:.3f} (subject-bootstrap 95% {lo:.2f}-{hi:.2f}) | target >= 0.85 (not met); "
+        f"previous candidate checks only: {base_02:.3f} (gain 0.02), {before:.3f} (gain 0.01, previous fit) |",
+        f"| UI-PRMD form, calibration protocol (LOSO; NOT the plain figure) | balanced accuracy {cal_all:.3f} (95% {cal_lo:.2f}-{cal_hi:.2f}) | "
+        f"each subject's first {CALIBRATION_REPS} correct reps as their baseline, not scored; "
+        f"plain LOSO on the same scored reps: {same_reps:.3f} |",
+    ]
     for m, (bal, chosen) in per_move.items():
-        final = "; ".join(f"{FORM_FEATURES[f][0]} {f} {'<' if FORM_FEATURES[f][2] == 'below' else '>'} {t:.3g}"
-                          for f, t in fit_checks([r for r in reps if r[0] == m]))
-        lines.append(f"| UI-PRMD form m{m:02d} {UIPRMD_EXERCISES[m]} (LOSO) | balanced accuracy {bal:.2f} | "
-                     f"features: {', '.join(sorted(chosen))}; all 7 subjects: {final} |")
+        final = _check_text(fit_checks([r for r in reps if r[0] == m], FORM_POOLS[UIPRMD_FAMILY[m]]))
+        lines.append(f"| UI-PRMD form m{m:02d} {UIPRMD_EXERCISES[m]} (LOSO) | balanced accuracy {bal:.2f} "
+                     f"(calibrated {cal_moves[m][0]:.2f}) | features: {', '.join(sorted(chosen))}; "
+                     f"all 7 subjects: {final} |")
     return lines
 
 
@@ -267,8 +391,29 @@ def arm_elevation(rec, side: str, plane: str = "frontal") -> np.ndarray:
     return angle_between(down, arm)
 
 
+# A shoulder->wrist segment seen at under half its own median length (hand at the face or shoulder,
+# or the arm pointing at the camera) has no stable direction: systems then disagree by up to 180 deg
+# about a pose they all see. CONFIG: a measurement-validity cut for this comparison, not clinical.
+MIN_ARM_SHARE = 0.5
+
+
+def arm_visible_share(rec, side: str) -> np.ndarray:
+    """Frontal shoulder->wrist length over its median in the recording, per frame."""
+    n = np.linalg.norm(_frontal(rec, rec.joint(f"{side}_wrist") - rec.joint(f"{side}_shoulder")), axis=1)
+    return n / np.nanmedian(n)
+
+
+def _rmse(d: np.ndarray) -> float:
+    d = d[np.isfinite(d)]
+    return float(np.sqrt(np.mean(d ** 2))) if len(d) else np.nan
+
+
 def keraal(data: Path) -> list[str]:
-    """Same movement seen by BlazePose (2D), Kinect and Vicon: arm elevation RMSE after resampling."""
+    """Same movement seen by BlazePose (2D), Kinect and Vicon: arm elevation RMSE after resampling.
+
+    Columns: raw; over frames where both systems see the arm at >= MIN_ARM_SHARE of its length
+    (share of frames kept); the same with the per-recording mean difference removed.
+    """
     lines = []
     pairs = (("BP", "Kinect", "frontal"), ("BP", "Vicon", "frontal"), ("Kinect", "Vicon", "frontal"),
              ("Kinect", "Vicon", "3d"))
@@ -277,15 +422,21 @@ def keraal(data: Path) -> list[str]:
                 for m, ext, f in (("BP", "json.gz", "keraal-bp"), ("Kinect", "txt.gz", "keraal-kinect"),
                                   ("Vicon", "txt.gz", "keraal-vicon"))}
         grid = np.linspace(0, 1, 200)
-        parts = []
+
+        def on_grid(m, x):
+            return np.interp(grid, np.linspace(0, 1, recs[m].frames), x)
+
         for side in ("left", "right"):
+            share = {m: on_grid(m, arm_visible_share(recs[m], side)) for m in recs}
+            parts = []
             for a, b, plane in pairs:
-                sig = {m: np.interp(grid, np.linspace(0, 1, recs[m].frames), arm_elevation(recs[m], side, plane))
-                       for m in (a, b)}
-                g = agreement(sig[a], sig[b])
+                d = on_grid(a, arm_elevation(recs[a], side, plane)) - on_grid(b, arm_elevation(recs[b], side, plane))
+                seen = (share[a] >= MIN_ARM_SHARE) & (share[b] >= MIN_ARM_SHARE)
                 label = f"{a}-{b}" + (" 3-D" if plane == "3d" else "")
-                parts.append(f"{side[0].upper()} {label} {g.rmse_raw_deg:.1f}")
-        lines.append(f"| KERAAL {ex} arm elevation RMSE (deg) | {'; '.join(parts)} | aim <= 5 |")
+                parts.append(f"{label} {_rmse(d):.1f} / {_rmse(d[seen]):.1f} ({seen.mean():.0%}) / "
+                             f"{_rmse(d[seen] - np.nanmean(d[seen])):.1f}")
+            lines.append(f"| KERAAL {ex} {side} arm elevation RMSE (deg): raw / arm seen / arm seen, offset removed "
+                         f"| {'; '.join(parts)} | aim <= 5 |")
     return lines
 
 
@@ -302,12 +453,24 @@ def main() -> None:
     text = ["# Motion core accuracy", "", "Generated by `scripts/motion_accuracy.py` on `shared/data/motion`.",
             "IMU angles: RMSE reported raw and with the constant sensor-frame offset removed; the",
             "offset-removed figure is the one used for the 5 degree aim (mounting offset is not a tracking error).",
-            "Form: checks (at most two per movement, a rep is incorrect when any fires) fitted on six UI-PRMD",
-            "subjects (each subject weighted equally) and scored on the seventh, for each subject in turn; the",
-            "last column also lists the checks fitted on all seven subjects.",
+            "Form: checks (at most two per movement, at most one per error code, a rep is incorrect when any",
+            "fires) fitted on six UI-PRMD subjects (each subject weighted equally; a check is kept only when it",
+            "raises their balanced accuracy by 0.02) and scored on the seventh, for each subject in turn, from",
+            "a candidate set per movement family (FORM_POOLS). The thresholds are fitted from labelled data:",
+            "UI-PRMD, Vakanski et al., Data 3(1):2, 2018; the last column lists the checks fitted on all seven",
+            "subjects. The calibration row is a different protocol (a supervised first session as the member's",
+            "baseline) and is not the plain LOSO figure.",
+            "Also tried by hand on the same data (plain LOSO, overall): all ~120 candidate features in one pool",
+            "0.81 (overfits); one check per movement 0.78-0.79; threshold at the middle of the best plateau",
+            "0.83-0.84; per-subject-median thresholds 0.79-0.80; inner-LOSO choice of 1-3 checks 0.83-0.84;",
+            "a check may not lower any training subject's accuracy 0.846; none reaches 0.85.",
             "KERAAL: arm elevation (trunk-down vs shoulder->wrist) in the frontal plane for every pair (BlazePose",
             "is 2-D; its frames were mirrored and 16:9, which the loader undoes), and in 3-D for Kinect-Vicon.",
-            "Vicon rigid targets sit on the segments, not on joint centres.",
+            "Raw RMSE first; then only frames where both systems see the shoulder->wrist segment at >= half its",
+            "median length (hand at the face or arm pointing at the camera leaves the direction undefined);",
+            "then the same with the per-recording mean difference removed. Vicon rigid targets sit on the",
+            "segments, not on joint centres. Time lag is not the cause: the best shift within 15 of the 200",
+            "resampled points lowers any raw RMSE by at most 2.2 deg (checked by hand, not in this script).",
             "", "| check | result | target / note |", "|---|---|---|", *rows, ""]
     args.out.write_text("\n".join(text))
     print("\n".join(rows))

@@ -1,13 +1,17 @@
 """Recording reads and writes of health data; the only writer of audit events."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from openmsk.auth.models import AuditEvent
 from openmsk.auth.principal import Principal
-from openmsk.db import Database
+from openmsk.db import Database, utcnow
 from openmsk.logs import request_id_var
+
+_ENTRY_KEYS = frozenset({"action", "resource_type", "resource_id", "member_id", "outcome", "detail"})
 
 
 def record(session: Session, principal: Principal | None, *, action: str, resource_type: str,
@@ -22,6 +26,30 @@ def record(session: Session, principal: Principal | None, *, action: str, resour
     )
     session.add(event)
     return event
+
+
+def record_many(session: Session, entries: Iterable[Mapping[str, Any]], *,
+                principal: Principal | None = None) -> int:
+    """Add many audit events (each `record`'s keyword arguments) in one INSERT; returns how many.
+
+    Same columns and meaning as `record`, written at once with a Core statement: the bulk writers (feed
+    imports, rule evaluation) would otherwise spend more on one ORM object per event than on the work.
+    """
+    request_id = request_id_var.get()
+    actor_user_id = principal.user_id if principal else None
+    actor_role = principal.acting_role if principal else None
+    now = utcnow()
+    rows = []
+    for entry in entries:
+        if not _ENTRY_KEYS.issuperset(entry) or "action" not in entry or "resource_type" not in entry:
+            raise TypeError("an audit entry needs action and resource_type, and only record()'s fields")
+        rows.append({"at": now, "actor_user_id": actor_user_id, "actor_role": actor_role, "request_id": request_id,
+                     "resource_id": entry.get("resource_id"), "member_id": entry.get("member_id"),
+                     "outcome": entry.get("outcome", "success"), "detail": entry.get("detail"),
+                     "action": entry["action"], "resource_type": entry["resource_type"]})
+    if rows:
+        session.connection().execute(insert(AuditEvent.__table__), rows)
+    return len(rows)
 
 
 def record_reads(session: Session, principal: Principal, *, resource_type: str,

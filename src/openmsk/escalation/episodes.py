@@ -70,12 +70,21 @@ def deduplicate(
 
     Returns the alerts and (resource, dedup_key) pairs suppressed because a prior alert covers them.
     """
+    _every, alerts, suppressed = deduplicate_with_prior(matches, actionable, prior)
+    return alerts, suppressed
+
+
+def deduplicate_with_prior(
+    matches: Iterable[Match], actionable: bool, prior: Iterable[Alert] = ()
+) -> tuple[list[Alert], list[Alert], list[tuple[str, str]]]:
+    """`deduplicate` without and with `prior` in one pass: (every alert, alerts no prior covers, suppressed)."""
     groups: dict[tuple[str | None, str, str], list[Match]] = defaultdict(list)
     for match in matches:
         groups[(match.event.patient, match.rule.category, match.episode)].append(match)
     prior_by_group: dict[tuple[str | None, str, str], list[Alert]] = defaultdict(list)
     for alert in prior:
         prior_by_group[(alert.patient, alert.category, alert.episode)].append(alert)
+    every: list[Alert] = []
     alerts: list[Alert] = []
     suppressed: list[tuple[str, str]] = []
     for key, group in groups.items():
@@ -89,13 +98,16 @@ def deduplicate(
                 clusters.append([match])
         for cluster in clusters:
             alert = _alert(cluster, actionable)
+            every.append(alert)
             covering = _covering_prior(alert, cluster[0], prior_by_group.get(key, ()))
             if covering is not None:
                 suppressed.extend((m.event.resource, covering.dedup_key) for m in cluster)
             else:
                 alerts.append(alert)
-    alerts.sort(key=lambda a: (a.occurred_at or _FAR_FUTURE, a.resource, a.category))
-    return alerts, suppressed
+    order = lambda a: (a.occurred_at or _FAR_FUTURE, a.resource, a.category)  # noqa: E731
+    alerts.sort(key=order)
+    every.sort(key=order)
+    return every, alerts, suppressed
 
 
 def _same_episode(anchor: Match, match: Match) -> bool:

@@ -148,12 +148,23 @@ def _store_and_evaluate(session: Session, *, member_id: str, items: list[tuple[s
 
 def _apply(session: Session, member_id: str, engine: Engine, batch: list[ClinicalEvent], now: datetime,
            since: datetime) -> ProcessResult:
-    result = ProcessResult()
     existing = {a.dedup_key: a for a in session.scalars(select(EscalationAlert).where(
         EscalationAlert.member_id == member_id))}
+    return decide(session, existing, engine, batch, now, since, lambda alert: _insert(session, member_id, alert, now))
+
+
+def decide(session: Session, existing: dict, engine: Engine, batch: list[ClinicalEvent], now: datetime,
+           since: datetime, insert) -> ProcessResult:
+    """Evaluate one member's events against their stored alerts (`existing`, by dedup key, updated in place).
+
+    Changed rows are folded in place; `insert(alert)` stores a new one and returns its row.
+    """
+    result = ProcessResult()
     prior = [_as_engine_alert(a) for a in existing.values() if a.actionable]
-    full = engine.evaluate(batch, now=now, since=since)
-    guarded = engine.evaluate(batch, now=now, since=since, prior=prior) if prior else full
+    if prior:
+        full, guarded = engine.evaluate_with_prior(batch, now=now, since=since, prior=prior)
+    else:
+        full = guarded = engine.evaluate(batch, now=now, since=since)
     uncovered = {a.dedup_key for a in guarded.alerts}
     covering = dict(guarded.suppressed)  # resource -> dedup key of the alert that covers it
     result.problems = full.problems
@@ -172,7 +183,7 @@ def _apply(session: Session, member_id: str, engine: Engine, batch: list[Clinica
                 result.updated.append(target.id)
                 mark_changed(session, target.id)
             continue
-        row = _insert(session, member_id, candidate, now)
+        row = insert(candidate)
         existing[row.dedup_key] = row
         if not row.actionable:
             result.context += 1

@@ -7,10 +7,12 @@ import logging
 
 from openmsk.db import utcnow
 from openmsk.escalation import config
+from openmsk.escalation.batch import process_record_jobs
 from openmsk.escalation.models import EscalationAlert
 from openmsk.escalation.outbound import AlertSink, EmailSink, UrgentNotice, WebhookSink, deliver
 from openmsk.escalation.service import escalate_overdue, process_resources, process_signal, recipient_email
 from openmsk.jobs import JobContext, every, job, subscribe
+from openmsk.jobs.registry import batch_handler
 
 log = logging.getLogger(__name__)
 SINKS_KEY = "escalation_sinks"  # tests put a list of sinks in JobContext.extras under this key
@@ -62,6 +64,25 @@ def on_records(ctx: JobContext, *, member_id: str, record_ids: list[str], event:
         rows = fetch(session, record_ids=record_ids)
         resources = [resource for _rid, owner, resource in rows if owner == member_id]
         result = process_resources(session, member_id=member_id, resources=resources, source="fhir_import")
+    _announce(ctx, result.urgent)
+
+
+@batch_handler("escalation.records_imported")
+def on_records_batch(ctx: JobContext, payloads: list[dict]) -> None:
+    """Several queued `records_imported` jobs in one transaction, with the alerts they would raise one by one."""
+    fetch = _records_by_ids()
+    if fetch is None:
+        log.warning("records_by_ids is not available; imported records were not evaluated")
+        return
+    with ctx.db.transaction() as session:
+        wanted = sorted({record_id for payload in payloads for record_id in payload["record_ids"]})
+        found = {record_id: (owner, resource) for record_id, owner, resource in fetch(session, record_ids=wanted)}
+        jobs = []
+        for payload in payloads:
+            member_id = payload["member_id"]
+            ids = sorted(set(payload["record_ids"]))  # as records_by_ids returns them: in id order, once each
+            jobs.append((member_id, [found[i][1] for i in ids if i in found and found[i][0] == member_id]))
+        result = process_record_jobs(session, jobs, source="fhir_import")
     _announce(ctx, result.urgent)
 
 

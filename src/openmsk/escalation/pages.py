@@ -15,7 +15,7 @@ from openmsk.console.rendering import render
 from openmsk.db import SessionDep, utcnow
 from openmsk.errors import AppError, Invalid
 from openmsk.escalation import service
-from openmsk.escalation.present import rows_for
+from openmsk.escalation.present import OUTCOME_OPTIONS, rows_for
 from openmsk.escalation.rules import CATEGORIES, ROLES
 from openmsk.members import service as members
 
@@ -39,7 +39,8 @@ def worklist_page(request: Request, session: SessionDep, principal: CurrentClini
     return render(request, "escalation_worklist.html", rows=rows_for(session, alerts, now), since=now.isoformat(),
                   status=status, role=role, mine=mine, roles=ROLES, focus=alert, me=principal.clinician_id,
                   back="/console/escalations" + (f"?{query}" if query else ""), live=status in ("", "active"),
-                  outcomes=service.OUTCOMES, snooze_hours=SNOOZE_HOURS)
+                  outcomes=service.OUTCOMES, outcome_options=OUTCOME_OPTIONS,
+                  snooze_hours=SNOOZE_HOURS)
 
 
 def _back(back: str) -> str:

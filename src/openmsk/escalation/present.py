@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,11 @@ from openmsk.escalation.models import EscalationAlert
 from openmsk.escalation.schemas import AlertRead
 from openmsk.escalation.worklist import OUTCOMES
 from openmsk.members.models import Member
+
+
+# The resolve form's <option>s are the same on every row: rendered once, not escaped again for each alert.
+OUTCOME_OPTIONS = Markup("").join(Markup('<option value="{}">{}</option>').format(code, label)
+                                  for code, label in OUTCOMES.items())
 
 
 @dataclass(frozen=True)
@@ -41,10 +47,12 @@ def rows_for(session: Session, alerts: list[EscalationAlert], now: datetime) -> 
     """Worklist rows in the given order, with member and assignee names fetched in two queries."""
     member_ids = {a.member_id for a in alerts}
     clinician_ids = {a.assignee_clinician_id for a in alerts if a.assignee_clinician_id}
-    names = {m.id: f"{m.family_name}, {m.given_name}" for m in session.scalars(
-        select(Member).where(Member.id.in_(member_ids)))} if member_ids else {}
-    clinicians = {c.id: c.display_name for c in session.scalars(
-        select(Clinician).where(Clinician.id.in_(clinician_ids)))} if clinician_ids else {}
+    # Only the name columns: the live stream calls this for every batch of alerts it sends.
+    names = {member_id: f"{family}, {given}" for member_id, family, given in session.execute(
+        select(Member.id, Member.family_name, Member.given_name).where(Member.id.in_(member_ids)))
+    } if member_ids else {}
+    clinicians = dict(session.execute(select(Clinician.id, Clinician.display_name).where(
+        Clinician.id.in_(clinician_ids))).all()) if clinician_ids else {}
     rows = []
     for a in alerts:
         remaining = (a.due_at - now).total_seconds()
@@ -58,7 +66,7 @@ def rows_for(session: Session, alerts: list[EscalationAlert], now: datetime) -> 
 def row_html(row: AlertRow, csrf_token: str, me: str | None, back: str = "/console/escalations") -> str:
     """The <tr> of one alert, as on the page (the live stream sends the same markup)."""
     return templates.env.get_template("escalation_row.html").render(
-        r=row, csrf_token=csrf_token, outcomes=OUTCOMES, me=me, back=back)
+        r=row, csrf_token=csrf_token, outcomes=OUTCOMES, outcome_options=OUTCOME_OPTIONS, me=me, back=back)
 
 
 def alert_json(row: AlertRow) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from datetime import datetime, timedelta
 from typing import Annotated
@@ -11,6 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
+from orjson import dumps
+from sqlalchemy import Select
 
 from openmsk.auth import audit
 from openmsk.auth.policy import CurrentClinician
@@ -27,16 +28,16 @@ router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 OVERLAP = timedelta(seconds=2)  # re-read a little history: writers' commits can land out of order
 SAFETY_POLL_S = 30.0  # with a live cross-process channel, a rare re-read only guards against lost notices
 BATCH = 500
-COALESCE_S = 0.02  # gather the alerts committed meanwhile before reading: far fewer reads at 200 alerts/s
+# Gather the alerts committed meanwhile: a read costs ~3 ms of CPU whatever it returns, ~0.35 ms more an alert.
+COALESCE_S = 0.05
 
 
-def _changes(db: Database, principal: Principal, role: str | None, ids: set[str], cursor: datetime | None,
+def _changes(db: Database, principal: Principal, base: Select, ids: set[str], cursor: datetime | None,
              seen: dict[str, int], audited: set[str]) -> tuple[list[tuple[str, int, str]], datetime | None]:
-    """Rows of visible alerts among `ids` (or changed after `cursor`) newer than the stream has sent.
+    """Rows of visible alerts (`base`) among `ids` (or changed after `cursor`) newer than the stream has sent.
 
     Also returns where a cursor read must continue when it hit the batch size (else None).
     """
-    base = visible_query(principal, statuses=STATUSES, role=role).order_by(None)
     more = None
     with db.transaction() as session:
         if cursor is not None:  # a re-read: versions first, so that rows already sent are not rendered again
@@ -54,12 +55,14 @@ def _changes(db: Database, principal: Principal, role: str | None, ids: set[str]
             return [], more
         alerts.sort(key=lambda a: a.updated_at)
         fresh = sorted({a.member_id for a in alerts} - audited)
-        audit.record_reads(session, principal, resource_type="EscalationAlert", member_ids=fresh)
+        # As audit.record_reads (one read event per member shown), in one statement.
+        audit.record_many(session, ({"action": "read", "resource_type": "EscalationAlert", "resource_id": member_id,
+                                     "member_id": member_id} for member_id in fresh), principal=principal)
         audited.update(fresh)
         out = []
         for row in rows_for(session, alerts, utcnow()):
             data = {"alert": alert_json(row), "html": row_html(row, principal.csrf_token or "", principal.clinician_id)}
-            out.append((row.alert.id, row.alert.version, json.dumps(data)))
+            out.append((row.alert.id, row.alert.version, dumps(data).decode()))
         return out, more
 
 
@@ -71,7 +74,8 @@ async def alert_stream(request: Request, principal: CurrentClinician,
     """Alerts of your members as they are raised or change (`event: alert`, data = alert JSON + row HTML)."""
     if since is not None and since.tzinfo is None:
         raise Invalid("since must include a time zone")
-    visible_query(principal, role=role)  # validate the filter before streaming starts
+    # Validates the filter before streaming starts; built once, the stream's reads only add their ids.
+    base = visible_query(principal, statuses=STATUSES, role=role).order_by(None)
     db: Database = request.app.state.db
     start = since or utcnow()
     listener = listener_for(db.url)
@@ -92,12 +96,15 @@ async def alert_stream(request: Request, principal: CurrentClinician,
                     cursor = cursor or read_from
                 if cursor is not None or ids:
                     query_from = utcnow() - OVERLAP
-                    changes, more = await run_in_threadpool(_changes, db, principal, role, ids, cursor, seen,
+                    changes, more = await run_in_threadpool(_changes, db, principal, base, ids, cursor, seen,
                                                             audited)
+                    events = []
                     for alert_id, version, data in changes:
                         if seen.get(alert_id, 0) < version:
                             seen[alert_id] = version
-                            yield f"event: alert\nid: {alert_id}.{version}\ndata: {data}\n\n"
+                            events.append(f"event: alert\nid: {alert_id}.{version}\ndata: {data}\n\n")
+                    if events:  # one write for the whole read: per-chunk HTTP framing is the loop's cost
+                        yield "".join(events)
                     if cursor is not None:
                         cursor, read_from = (more, read_from) if more else (None, query_from)
                     if more:

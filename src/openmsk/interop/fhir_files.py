@@ -11,6 +11,7 @@ import gc
 import gzip
 import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,10 +65,20 @@ def _open_text(path: Path) -> IO[str]:
 
 
 def _read_bytes(path: Path) -> bytes:
-    if path.name.lower().endswith(".gz"):
+    if not path.name.lower().endswith(".gz"):
+        return path.read_bytes()
+    packed = path.read_bytes()
+    # zlib reads the gzip wrapper and checks its CRC while inflating (one pass, no Python-level reader);
+    # concatenated members, trailing bytes or a damaged stream take gzip's reader (and its errors).
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(packed)
+    except zlib.error:
+        data = None
+    if data is None or not inflater.eof or inflater.unused_data:
         with gzip.open(path, "rb") as handle:
             return handle.read()
-    return path.read_bytes()
+    return data
 
 
 def _loads(data: bytes) -> Any:
@@ -160,8 +171,14 @@ def _iter_entries(bundle: dict[str, Any], path: str, prefix: str) -> Iterator[So
         if resource is None:
             # Batch/transaction responses and DELETE requests carry no resource: nothing to read.
             continue
+        full_url = entry.get("fullUrl")
+        if not isinstance(full_url, str):
+            full_url = None
+        # The usual case inline; anything else gets _resource_problem's precise answer.
+        if isinstance(resource, dict) and isinstance(rtype := resource.get("resourceType"), str) and rtype:
+            yield SourcedResource(resource, path, location, full_url)
+            continue
         problem = _resource_problem(resource)
-        full_url = entry.get("fullUrl") if isinstance(entry.get("fullUrl"), str) else None
         if problem:
             yield ReadProblem(path, location, problem)
         else:

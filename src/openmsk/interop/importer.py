@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -11,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -19,12 +16,14 @@ from sqlalchemy.orm import Session
 from openmsk.auth import audit
 from openmsk.auth.principal import Principal
 from openmsk.db import Database
-from openmsk.interop import normalize, references, store
+from openmsk.interop import references, store
 from openmsk.interop.fhir_files import (
     NDJSON_SUFFIXES, ReadProblem, SourcedResource, expand_paths, iter_file, looks_like_directory,
 )
+from openmsk.interop.import_rows import RowMaker, gc_paused
 from openmsk.interop.linking import link_patient, resolve_org
 from openmsk.interop.models import PatientLink
+from openmsk.interop.normalize import NORMALIZED_TYPES, validate
 
 FILE_SOURCE = "urn:openmsk:source:files"
 NDJSON_CHUNK = 2000
@@ -69,14 +68,6 @@ def _chunks(path: Path) -> Iterator[list[SourcedResource | ReadProblem]]:
             items = []
     if items:
         yield items
-
-
-def _serialize(resource: dict[str, Any]) -> bytes:
-    """Compact UTF-8 JSON; the standard encoder for what orjson refuses (integers beyond 64 bits)."""
-    try:
-        return orjson.dumps(resource)
-    except orjson.JSONEncodeError:
-        return json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @dataclass
@@ -146,10 +137,16 @@ class Importer:
 
     def _import_file(self, batch: _Batch, path: Path) -> None:
         self.summary.files += 1
-        for chunk in _chunks(path):
-            self._add(batch, chunk, label=str(path))
-            if batch.size >= BATCH_RESOURCES:
-                self._commit(batch)
+        chunks = _chunks(path)
+        while True:
+            with gc_paused():
+                chunk = next(chunks, None)
+                if chunk is None:
+                    return
+                self._add(batch, chunk, label=str(path))
+                del chunk  # its parsed tree goes now, before collection resumes
+                if batch.size >= BATCH_RESOURCES:
+                    self._commit(batch)
 
     def import_items(self, items: list[SourcedResource | ReadProblem], *, label: str) -> None:
         """Import and commit one atomic group of resources (a bundle, an NDJSON chunk or a page from a server)."""
@@ -162,10 +159,14 @@ class Importer:
     def _add(self, batch: _Batch, items: list[SourcedResource | ReadProblem], *, label: str) -> None:
         """Write one group in a savepoint of the batch (or as its own transaction): an error drops only it."""
         summary = self.summary
-        resources = sorted((i for i in items if isinstance(i, SourcedResource)),
-                           key=lambda i: i.resource["resourceType"] != "Patient")
-        for problem in (i for i in items if isinstance(i, ReadProblem)):
-            summary.rejected.append({"file": problem.path, "resource": problem.location, "error": problem.error})
+        patients: list[SourcedResource] = []
+        others: list[SourcedResource] = []
+        for item in items:
+            if isinstance(item, SourcedResource):
+                (patients if item.resource["resourceType"] == "Patient" else others).append(item)
+            else:
+                summary.rejected.append({"file": item.path, "resource": item.location, "error": item.error})
+        resources = patients + others  # Patients first (member links), otherwise in file order
         targets: dict[str, str] = {}
         new_directory: dict[str, str] = {}
         local = [references.local_reference(item.resource, item.full_url) for item in resources]
@@ -186,19 +187,34 @@ class Importer:
             with session.begin_nested() if nested else nullcontext():
                 store.save_directory(session, new_directory)
                 resolver = references.Resolver(targets, self.directory)
+                make_row = RowMaker(self.source, group.label, resolver,
+                                    lambda ref: self._member_for(session, ref)).row
                 rows: dict[str, dict[str, Any]] = {}
+                kept: Counter = Counter()
+                skipped = group.skipped
                 for item, (source_id, ref) in zip(resources, local):
+                    rtype = item.resource["resourceType"]
+                    if rtype not in NORMALIZED_TYPES:
+                        skipped[rtype] += 1
+                        continue
                     try:
-                        row = self._row(session, item, source_id, ref, resolver, group)
+                        error = validate(item.resource) or (None if ref else f"{rtype}.id: missing (and no fullUrl)")
+                        if error:
+                            summary.rejected.append({"file": item.path, "resource": f"{item.location} ({rtype})",
+                                                     "error": error})
+                            continue
+                        if rtype == "Patient":
+                            self._link(session, item.resource, ref, group)
+                        row = make_row(item, rtype, source_id)
                     except (TypeError, ValueError, AttributeError, KeyError) as exc:
                         # An element of an unexpected shape the checks did not catch: reject the entry only.
                         summary.rejected.append({"file": item.path, "resource": item.location,
                                                  "error": f"unreadable element ({type(exc).__name__})"})
                         continue
-                    if row is not None:
-                        rows[row["id"]] = row
-                        group.resources[row["resource_type"]] += 1
-                        group.patients += row["resource_type"] == "Patient"
+                    rows[row["id"]] = row
+                    kept[rtype] += 1
+                group.resources.update(kept)
+                group.patients += kept["Patient"]
                 written = store.upsert_records(session, list(rows.values()))
                 for record_id, member_id in written:
                     if member_id:
@@ -291,40 +307,11 @@ class Importer:
                 PatientLink.source_system == self.source, PatientLink.patient_id == patient_ref[8:]))
         return self.patient_members[patient_ref]
 
-    def _row(self, session, item: SourcedResource, source_id: str, ref: str | None, resolver: references.Resolver,
-             group: _Group) -> dict[str, Any] | None:
-        resource = item.resource
-        rtype = resource["resourceType"]
-        if rtype not in normalize.NORMALIZED_TYPES:
-            group.skipped[rtype] += 1
-            return None
-        error = normalize.validate(resource) or (None if ref else f"{rtype}.id: missing (and no fullUrl)")
-        if error:
-            self.summary.rejected.append({"file": item.path, "resource": f"{item.location} ({rtype})", "error": error})
-            return None
-        if rtype == "Patient":
-            link = link_patient(session, source_system=self.source, patient=resource,
-                                create_members=self.create_members, org_id=self.org_id, actor=self.actor)
-            self.patient_members[ref] = link.member_id
-            if link.member_id:
-                store.attach_member(session, source_system=self.source, patient_ref=ref, member_id=link.member_id)
-            group.review += link.status == "review"
-            group.unmatched += link.status == "unmatched"
-        data = resolver.resolve_bytes(_serialize(resource))
-        info = normalize.summarize(resource)
-        patient_ref = resolver.resolve(info.patient_ref)
-        meta = resource.get("meta")
-        version = updated = None
-        if isinstance(meta, dict):
-            version, updated = meta.get("versionId"), meta.get("lastUpdated")
-        return {
-            "id": store.record_id(self.source, rtype, source_id), "member_id": self._member_for(session, patient_ref),
-            "resource_type": rtype, "source_system": self.source[:255], "source_id": source_id[:255],
-            "patient_ref": patient_ref[:255] if patient_ref else None,
-            "version_id": str(version)[:64] if version else None,
-            "last_updated": str(updated)[:40] if updated else None,
-            "code": info.code, "display": info.display, "status": info.status, "effective": info.effective,
-            "content_hash": hashlib.sha1(data).hexdigest(), "resource_json": data,
-            "provenance": orjson.dumps({"source": self.source, "file": group.label, "location": item.location,
-                                        "fullUrl": item.full_url}).decode(),
-        }
+    def _link(self, session, patient: dict[str, Any], ref: str, group: _Group) -> None:
+        link = link_patient(session, source_system=self.source, patient=patient,
+                            create_members=self.create_members, org_id=self.org_id, actor=self.actor)
+        self.patient_members[ref] = link.member_id
+        if link.member_id:
+            store.attach_member(session, source_system=self.source, patient_ref=ref, member_id=link.member_id)
+        group.review += link.status == "review"
+        group.unmatched += link.status == "unmatched"

@@ -59,7 +59,31 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "DocumentReference": ("status", "content"),
 }
 _CODEABLE = ("code", "vaccineCode", "medicationCodeableConcept", "clinicalStatus")
-_EMPTY = (None, "", [], {})
+# Required elements per type as (element, choice stem or None), in the order they are reported.
+_REQUIRED_CHECKS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    rtype: tuple((el, el[:-3] if el.endswith("[x]") else None) for el in elements)
+    for rtype, elements in _REQUIRED.items()}
+# Usual choice-type suffixes, tried before scanning every key (a hit satisfies the same rule).
+_CHOICE_SUFFIXES = ("CodeableConcept", "Reference", "DateTime", "String", "Period")
+_EMPTY_TYPES = (str, list, dict)
+_ID_MATCH = ID_PATTERN.match
+_DATETIME_MATCH = DATETIME_PATTERN.match
+# Dates recur across a patient's resources (one encounter's time on all its observations): valid
+# ones are remembered, up to a bound, so each distinct value meets the pattern once.
+_VALID_DATES: set[str] = set()
+_VALID_DATES_MAX = 10_000
+
+
+def _valid_datetime(value: str) -> bool:
+    if value in _VALID_DATES:
+        return True
+    if not _DATETIME_MATCH(value):
+        return False
+    if len(_VALID_DATES) >= _VALID_DATES_MAX:
+        _VALID_DATES.clear()
+    _VALID_DATES.add(value)
+    return True
+_NO_CODE: dict[str, Any] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,81 +97,91 @@ class Summary:
     patient_ref: str | None
 
 
-def _present(resource: dict[str, Any], element: str) -> bool:
-    if element.endswith("[x]"):
-        stem = element[:-3]
-        return any(key.startswith(stem) and key[len(stem):][:1].isupper() for key in resource)
-    value = resource.get(element)
-    return value not in _EMPTY
+def _has_choice(resource: dict[str, Any], stem: str) -> bool:
+    """Whether some `stem<Type>` element (a choice type, e.g. medication[x]) is present."""
+    for suffix in _CHOICE_SUFFIXES:
+        if stem + suffix in resource:
+            return True
+    return any(key.startswith(stem) and key[len(stem):][:1].isupper() for key in resource)
 
 
 def validate(resource: dict[str, Any]) -> str | None:
     """The first problem with a normalized resource, naming the element; None when acceptable."""
     rtype = resource["resourceType"]
-    rid = resource.get("id")
-    if rid is not None and (not isinstance(rid, str) or not ID_PATTERN.match(rid)):
+    get = resource.get
+    rid = get("id")
+    if rid is not None and (not isinstance(rid, str) or not _ID_MATCH(rid)):
         return f"{rtype}.id: not a valid FHIR id"
-    for element in _REQUIRED.get(rtype, ()):
-        if not _present(resource, element):
+    for element, stem in _REQUIRED_CHECKS.get(rtype, ()):
+        if stem is None:
+            value = get(element)
+            # Absent, null, "", [] or {} count as missing.
+            if value is None or (not value and isinstance(value, _EMPTY_TYPES)):
+                return f"{rtype}.{element}: required element missing"
+        elif not _has_choice(resource, stem):
             return f"{rtype}.{element}: required element missing"
     for element in _CODEABLE:
-        value = resource.get(element)
+        value = get(element)
         if value is not None and not isinstance(value, dict):
             return f"{rtype}.{element}: expected an object (CodeableConcept/Coding)"
-    status = resource.get("status")
+    status = get("status")
     if status is not None and not isinstance(status, str):
         return f"{rtype}.status: expected a code string"
     shape = _SHAPES.get(rtype)
     if shape and shape[3]:
-        ref = resource.get(shape[3])
+        ref = get(shape[3])
         if ref is not None and not (isinstance(ref, dict) and isinstance(ref.get("reference", ""), str)):
             return f"{rtype}.{shape[3]}: expected a Reference"
     for path, element, child in _DATES.get(rtype, ()):
-        value = resource.get(element)
+        value = get(element)
         if child is not None:
             value = value.get(child) if isinstance(value, dict) else None
-        if value is not None and (not isinstance(value, str) or not DATETIME_PATTERN.match(value)):
+        if value is not None and (not isinstance(value, str) or not _valid_datetime(value)):
             return f"{rtype}.{path}: not a valid FHIR dateTime"
     return None
 
 
-def _first_coding(value: Any) -> dict[str, Any] | None:
+def _coded(value: Any) -> tuple[dict[str, Any], Any] | None:
+    """(coding, display) of a CodeableConcept's first coding, a bare Coding, or a text alone."""
     if isinstance(value, list):
         value = value[0] if value else None
     if not isinstance(value, dict):
         return None
     codings = value.get("coding")
     if isinstance(codings, list) and codings and isinstance(codings[0], dict):
-        coding = dict(codings[0])
-        coding.setdefault("display", value.get("text"))
-        return coding
+        coding = codings[0]
+        return coding, (coding["display"] if "display" in coding else value.get("text"))
     if "code" in value:  # a bare Coding (e.g. ImagingStudy.modality)
-        return value
-    return {"display": value.get("text")} if value.get("text") else None
+        return value, value.get("display")
+    text = value.get("text")
+    return (_NO_CODE, text) if text else None
 
 
-def summarize(resource: dict[str, Any]) -> Summary:
-    """Code (system|code), display, status, effective date and subject reference of a resource."""
+def summary_fields(resource: dict[str, Any]) -> tuple[str | None, str | None, str | None, str | None, str | None]:
+    """The fields of `summarize` as a plain tuple (the import's hot path)."""
     rtype = resource["resourceType"]
     code_el, _dates, status_el, patient_el = _SHAPES[rtype]
+    get = resource.get
     code = display = None
-    coding = _first_coding(resource.get(code_el)) if code_el else None
-    if coding is None and rtype == "ImagingStudy":
-        series = resource.get("series")
-        coding = (series[0].get("modality") if isinstance(series, list) and series
-                  and isinstance(series[0], dict) else None)
-    if coding:
+    found = _coded(get(code_el)) if code_el else None
+    if found is None and rtype == "ImagingStudy":
+        series = get("series")
+        modality = (series[0].get("modality") if isinstance(series, list) and series
+                    and isinstance(series[0], dict) else None)
+        found = (modality, modality.get("display")) if modality else None
+    if found:
+        coding, display = found
         if coding.get("code"):
             code = f"{coding.get('system', '')}|{coding['code']}"[:255]
-        display = (coding.get("display") or None)
+        display = display or None
         display = display[:255] if isinstance(display, str) else None
-    status = resource.get(status_el) if status_el else None
+    status = get(status_el) if status_el else None
     if isinstance(status, dict):
-        inner = _first_coding(status)
-        status = inner.get("code") if inner else None
+        inner = _coded(status)
+        status = inner[0].get("code") if inner else None
     effective = None
     for _path, element, child in _DATES[rtype]:
-        value = resource.get(element)
+        value = get(element)
         if child is not None:
             value = value.get(child) if isinstance(value, dict) else None
         if isinstance(value, str):
@@ -155,9 +189,15 @@ def summarize(resource: dict[str, Any]) -> Summary:
             break
     patient_ref = None
     if rtype == "Patient":
-        patient_ref = f"Patient/{resource.get('id')}" if resource.get("id") else None
-    elif patient_el and isinstance(resource.get(patient_el), dict):
-        patient_ref = resource[patient_el].get("reference")
-    return Summary(code, display, status if isinstance(status, str) else None,
-                   effective[:40] if effective else None,
-                   patient_ref[:255] if isinstance(patient_ref, str) else None)
+        patient_ref = f"Patient/{get('id')}" if get("id") else None
+    elif patient_el:
+        subject = get(patient_el)
+        if isinstance(subject, dict):
+            patient_ref = subject.get("reference")
+    return (code, display, status if isinstance(status, str) else None, effective[:40] if effective else None,
+            patient_ref[:255] if isinstance(patient_ref, str) else None)
+
+
+def summarize(resource: dict[str, Any]) -> Summary:
+    """Code (system|code), display, status, effective date and subject reference of a resource."""
+    return Summary(*summary_fields(resource))

@@ -17,6 +17,7 @@ import orjson
 REFERENCE_PATTERN = re.compile(r'"reference": ?"([^"\\]*(?:\\.[^"\\]*)*)"')
 REFERENCE_BYTES = re.compile(rb'"reference":"([^"\\]*(?:\\.[^"\\]*)*)"')
 CONDITIONAL_PATTERN = re.compile(r"^[A-Z][A-Za-z]+\?")
+_MARKER = b'"reference":"'
 
 
 def local_reference(resource: dict[str, Any], full_url: str | None) -> tuple[str, str | None]:
@@ -48,7 +49,10 @@ class Resolver:
         self.targets = targets
         self.directory = directory
         self.unresolved = 0
-        self._bytes: dict[bytes, bytes] = {}  # serialized reference -> its rewritten element
+        # Serialized reference -> the whole element as it is written out (rewritten or kept), and
+        # the kept ones that count as unresolved (per occurrence).
+        self._bytes: dict[bytes, bytes] = {}
+        self._unresolved_raw: set[bytes] = set()
 
     def _target(self, ref: str) -> str | None:
         target = self.targets.get(ref)
@@ -56,20 +60,17 @@ class Resolver:
             target = self.directory.get(ref)
         return target
 
-    def _replace_bytes(self, match: re.Match) -> bytes:
-        raw = match.group(1)
-        known = self._bytes.get(raw)
-        if known is not None:
-            return known
+    def _element_bytes(self, raw: bytes) -> bytes:
+        """The `"reference":...` element for one serialized reference, remembered for the group."""
         ref = raw.decode()
-        if ref.startswith("#"):
-            return match.group(0)
-        target = self._target(ref)
+        target = None if ref.startswith("#") else self._target(ref)
         if target is None:
+            out = b'"reference":"' + raw + b'"'
             if ref.startswith("urn:") or CONDITIONAL_PATTERN.match(ref):
-                self.unresolved += 1
-            return match.group(0)
-        self._bytes[raw] = out = b'"reference":' + orjson.dumps(target)
+                self._unresolved_raw.add(raw)
+        else:
+            out = b'"reference":' + orjson.dumps(target)
+        self._bytes[raw] = out
         return out
 
     def _replace(self, match: re.Match) -> str:
@@ -90,7 +91,33 @@ class Resolver:
 
     def resolve_bytes(self, data: bytes) -> bytes:
         """The same for a compact (orjson) serialization, without decoding it."""
-        return REFERENCE_BYTES.sub(self._replace_bytes, data) if b'"reference":"' in data else data
+        pieces = data.split(_MARKER)
+        if len(pieces) == 1:
+            return data
+        # Compact JSON escapes every quote inside strings, so the marker only starts a real element and
+        # a reference without backslashes ends at the next quote; escaped ones take the regex below.
+        known, counted = self._bytes, self._unresolved_raw
+        out = [pieces[0]]
+        unresolved = 0
+        for piece in pieces[1:]:
+            end = piece.find(b'"')
+            raw = piece[:end]
+            if end < 0 or b"\\" in raw:
+                return self._resolve_escaped(data)
+            out.append(known.get(raw) or self._element_bytes(raw))
+            out.append(piece[end + 1:])
+            if counted and raw in counted:
+                unresolved += 1
+        self.unresolved += unresolved
+        return b"".join(out)
+
+    def _resolve_escaped(self, data: bytes) -> bytes:
+        parts = REFERENCE_BYTES.split(data)
+        raws = parts[1::2]
+        parts[1::2] = [self._bytes.get(raw) or self._element_bytes(raw) for raw in raws]
+        counted = self._unresolved_raw
+        self.unresolved += sum(raw in counted for raw in raws)
+        return b"".join(parts)
 
     def resolve(self, ref: str | None) -> str | None:
         """One reference resolved the same way (for the subject column)."""

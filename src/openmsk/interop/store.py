@@ -30,17 +30,20 @@ _UPDATED = ("member_id", "patient_ref", "version_id", "last_updated", "code", "d
 _NAMESPACE = RECORD_NAMESPACE.bytes
 
 
-def record_id(source_system: str, resource_type: str, source_id: str) -> str:
-    """The stable id of a record: the same source resource always gets the same id.
+# RFC 4122 variant bits on the high nibble of byte 8 (10xx): hex digit -> the digit with those bits set.
+_VARIANT = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 
-    This is `uuid.uuid5(RECORD_NAMESPACE, name)` (RFC 4122 section 4.3) without building UUID objects.
-    """
-    digest = bytearray(hashlib.sha1(_NAMESPACE + f"{source_system}\x1f{resource_type}\x1f{source_id}".encode())
-                       .digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+def uuid5_text(name: str) -> str:
+    """`str(uuid.uuid5(RECORD_NAMESPACE, name))` (RFC 4122 section 4.3) without building UUID objects."""
+    h = hashlib.sha1(_NAMESPACE + name.encode()).hexdigest()
+    # Byte 6's high nibble becomes the version (5), byte 8's top two bits the variant.
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+def record_id(source_system: str, resource_type: str, source_id: str) -> str:
+    """The stable id of a record: the same source resource always gets the same id (uuid5 of source, type, id)."""
+    return uuid5_text(f"{source_system}\x1f{resource_type}\x1f{source_id}")
 
 
 def _insert(session: Session):
@@ -169,7 +172,7 @@ def save_directory(session: Session, entries: dict[str, str]) -> None:
     """Remember directory identifiers (first one wins: conditional create semantics)."""
     if not entries:
         return
-    items = [{"id": str(uuid.uuid5(RECORD_NAMESPACE, q)), "query": q[:512], "reference": r[:255]}
+    items = [{"id": uuid5_text(q), "query": q[:512], "reference": r[:255]}
              for q, r in entries.items()]
     if session.get_bind().dialect.name == "postgresql":
         # One prepared statement sent in a pipeline: no per-batch SQL text to build and parse.

@@ -6,10 +6,12 @@ import threading
 import time
 from typing import Any
 
-from openmsk.jobs.registry import JobContext, check_payload, run_job
+from openmsk.jobs.registry import JobContext, batchable, check_payload, run_batch, run_job
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
+# Queued runs of a job with a batch handler are taken together, up to this many at once.
+MAX_BATCH = 500
 
 
 class InProcessQueue:
@@ -42,13 +44,51 @@ class InProcessQueue:
     def _work(self) -> None:
         while (item := self._queue.get()) is not None:
             name, payload = item
-            for attempt in range(1, MAX_ATTEMPTS + 1):
-                try:
-                    run_job(self.ctx, name, payload)
-                    break
-                except Exception as exc:  # noqa: BLE001 - a failing job must not kill the worker
-                    log.warning("job failed", extra={"job": name, "attempt": attempt,
-                                                     "error_type": type(exc).__name__})
-                    time.sleep(self.backoff_s * 2 ** (attempt - 1))
-            self._queue.task_done()
+            if not batchable(name):
+                self._run(name, payload)
+                self._queue.task_done()
+                continue
+            batch, others, closing = self._take_more(name, payload)
+            self._run_batch(name, batch)
+            for other_name, other_payload in others:
+                self._run(other_name, other_payload)
+            for _ in range(len(batch) + len(others)):
+                self._queue.task_done()
+            if closing:
+                break
         self._queue.task_done()
+
+    def _take_more(self, name: str, payload: dict[str, Any]) -> tuple[list[dict[str, Any]], list, bool]:
+        """The runs of `name` already waiting (after this one), the other jobs taken meanwhile, and a stop."""
+        batch, others = [payload], []
+        while len(batch) < MAX_BATCH:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                return batch, others, True
+            if item[0] == name:
+                batch.append(item[1])
+            else:
+                others.append(item)
+        return batch, others, False
+
+    def _run_batch(self, name: str, payloads: list[dict[str, Any]]) -> None:
+        try:
+            run_batch(self.ctx, name, payloads)
+        except Exception as exc:  # noqa: BLE001 - retried one by one, so one bad payload holds up no other
+            log.warning("job batch failed", extra={"job": name, "runs": len(payloads),
+                                                    "error_type": type(exc).__name__})
+            for payload in payloads:
+                self._run(name, payload)
+
+    def _run(self, name: str, payload: dict[str, Any]) -> None:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                run_job(self.ctx, name, payload)
+                return
+            except Exception as exc:  # noqa: BLE001 - a failing job must not kill the worker
+                log.warning("job failed", extra={"job": name, "attempt": attempt,
+                                                 "error_type": type(exc).__name__})
+                time.sleep(self.backoff_s * 2 ** (attempt - 1))

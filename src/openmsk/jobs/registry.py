@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[..., None]
 _handlers: dict[str, Handler] = {}
+_batch_handlers: dict[str, Callable[..., None]] = {}
 _subscribers: dict[str, list[str]] = {}
 _periodic: dict[str, float] = {}
 
@@ -50,6 +51,21 @@ def job(name: str) -> Callable[[Handler], Handler]:
         return fn
 
     return register
+
+
+def batch_handler(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register `fn(ctx, payloads)`: runs several queued payloads of job `name` at once (same effect as one by one)."""
+
+    def register(fn: Callable[..., None]) -> Callable[..., None]:
+        _batch_handlers[name] = fn
+        return fn
+
+    return register
+
+
+def batchable(name: str) -> bool:
+    """Whether queued runs of the job may be handed to its batch handler together."""
+    return name in _batch_handlers
 
 
 def subscribe(event: str, job_name: str) -> None:
@@ -90,6 +106,18 @@ def run_job(ctx: JobContext, name: str, payload: dict[str, Any]) -> None:
     """Run one job now, in this thread."""
     _handlers[name](ctx, **payload)
     log.info("job done", extra={"job": name})
+
+
+def run_batch(ctx: JobContext, name: str, payloads: list[dict[str, Any]]) -> None:
+    """Run several payloads of one job now: through its batch handler when it has one, else one by one."""
+    handler = _batch_handlers.get(name)
+    # A batch of one goes through the batch handler too: its bulk path is the cheaper one even then.
+    if handler is None:
+        for payload in payloads:
+            run_job(ctx, name, payload)
+        return
+    handler(ctx, payloads)
+    log.info("job batch done", extra={"job": name, "runs": len(payloads)})
 
 
 _PENDING = "openmsk_events_after_commit"

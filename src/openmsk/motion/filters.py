@@ -3,7 +3,8 @@
 from functools import lru_cache
 
 import numpy as np
-from scipy.signal import butter, filtfilt, lfilter
+from scipy.linalg.lapack import _compute_lwork, get_lapack_funcs
+from scipy.signal import butter, lfilter
 
 # Human voluntary movement is mostly below ~6 Hz (Winter, Biomechanics and Motor Control of Human
 # Movement, 4th ed., 2009, ch. 3); 4 Hz keeps the rep shape and removes landmark jitter.
@@ -41,15 +42,127 @@ def zero_phase(x: np.ndarray, rate_hz: float, cutoff_hz: float = DEFAULT_CUTOFF_
     out = np.full_like(x, np.nan, dtype=float)
     b, a = _coefficients(rate_hz, cutoff_hz)
     irlen = _impulse_length(rate_hz, cutoff_hz)
+    same_length: dict[int, list[int]] = {}
     for start, stop in finite_runs(x):
-        seg = x[start:stop]
-        if len(seg) <= 9:
-            out[start:stop] = seg
-            continue
+        if stop - start <= 9:
+            out[start:stop] = x[start:stop]
+        else:
+            same_length.setdefault(stop - start, []).append(start)
+    for n, starts in same_length.items():
         # Gustafsson's method solves for the initial conditions over the whole segment unless told how
         # long the impulse response is; with it, the solve is bounded and the result the same.
-        out[start:stop] = filtfilt(b, a, seg, method="gust", irlen=irlen if len(seg) > 2 * irlen else None)
+        bound = irlen if n > 2 * irlen else None
+        if len(starts) == 1:
+            out[starts[0]:starts[0] + n] = _gust(rate_hz, cutoff_hz, x[starts[0]:starts[0] + n], bound)
+            continue
+        # Runs of one length (a recording cut by regular dropouts) filtered as the rows of one array.
+        frames = np.add.outer(np.array(starts, dtype=np.intp), np.arange(n))
+        out[frames] = _gust_rows(rate_hz, cutoff_hz, x[frames], bound)
     return out
+
+
+def _gust_rows(rate_hz: float, cutoff_hz: float, rows: np.ndarray, irlen: int | None) -> np.ndarray:
+    """`_gust` of each row of float[k, n], bit for bit: the filters run over all rows, the solve per row."""
+    # lfilter filters each row of a 2-D array with the same loop as a 1-D array; gelsd with several
+    # right-hand sides takes other (blocked) paths, so it is called per row, as `_gust` calls it.
+    b, a = _coefficients(rate_hz, cutoff_hz)
+    n = rows.shape[1]
+    m = n if irlen is None or n <= 2 * irlen else irlen
+    M, W, lwork, iwork = _gust_matrices(rate_hz, cutoff_hz, m, m == n)
+    y_f = _linear_filter(b, a, rows, -1)
+    y_fb = _linear_filter(b, a, y_f[:, ::-1], -1)[:, ::-1]
+    y_b = _linear_filter(b, a, rows[:, ::-1], -1)[:, ::-1]
+    y_bf = _linear_filter(b, a, y_b, -1)
+    delta = y_bf - y_fb
+    if m != n:
+        delta = np.concatenate((delta[:, :m], delta[:, -m:]), axis=-1)
+    if not np.isfinite(delta).all():
+        raise ValueError("array must not contain infs or NaNs")
+    y_opt = np.array(y_fb)
+    for row, d in zip(y_opt, delta, strict=True):
+        sol, _, _, info = _GELSD(M, d, lwork, iwork, _EPS, False, False)
+        if info != 0:
+            raise np.linalg.LinAlgError("SVD did not converge in Linear Least Squares")
+        wic = sol[:M.shape[1]].dot(W.T)
+        if m == n:
+            row += wic
+        else:
+            row[:m] += wic[:m]
+            row[-m:] += wic[-m:]
+    return y_opt
+
+
+def _gust(rate_hz: float, cutoff_hz: float, x: np.ndarray, irlen: int | None) -> np.ndarray:
+    """`scipy.signal.filtfilt(b, a, x, method="gust", irlen=irlen)` of a 1-D signal, bit for bit."""
+    # The same operations in the same order as SciPy's `_filtfilt_gust`, but the matrices that depend
+    # only on the filter and the solve length are built once, and the least-squares solve calls LAPACK's
+    # gelsd directly with the arguments `scipy.linalg.lstsq` passes it: on the ~100-sample runs between
+    # gaps, the per-call checks of lfilter and lstsq cost more than the filtering itself.
+    b, a = _coefficients(rate_hz, cutoff_hz)
+    n = len(x)
+    m = n if irlen is None or n <= 2 * irlen else irlen
+    M, W, lwork, iwork = _gust_matrices(rate_hz, cutoff_hz, m, m == n)
+    y_f = _linear_filter(b, a, x, -1)
+    y_fb = _linear_filter(b, a, y_f[..., ::-1], -1)[..., ::-1]
+    y_b = _linear_filter(b, a, x[..., ::-1], -1)[..., ::-1]
+    y_bf = _linear_filter(b, a, y_b, -1)
+    delta = y_bf - y_fb
+    if m != n:
+        delta = np.concatenate((delta[..., :m], delta[..., -m:]), axis=-1)
+    if not np.isfinite(delta).all():  # what lstsq's input check would refuse
+        raise ValueError("array must not contain infs or NaNs")
+    sol, _, _, info = _GELSD(M, delta, lwork, iwork, _EPS, False, False)
+    if info != 0:
+        raise np.linalg.LinAlgError("SVD did not converge in Linear Least Squares")
+    wic = sol[:M.shape[1]].dot(W.T)
+    y_opt = y_fb
+    if m == n:
+        y_opt += wic
+    else:
+        y_opt[..., :m] += wic[..., :m]
+        y_opt[..., -m:] += wic[..., -m:]
+    return y_opt
+
+
+try:  # what `lfilter` calls for a >= 2-coefficient denominator and no initial state, without its checks
+    from scipy.signal._sigtools import _linear_filter
+except ImportError:  # pragma: no cover - a SciPy that moved it: the public function, same result
+    def _linear_filter(b: np.ndarray, a: np.ndarray, x: np.ndarray, axis: int) -> np.ndarray:
+        return lfilter(b, a, x, axis=axis)
+
+_GELSD, _GELSD_LWORK = get_lapack_funcs(("gelsd", "gelsd_lwork"), (np.zeros((2, 2)), np.zeros(2)))
+_EPS = np.finfo(_GELSD.dtype).eps
+
+
+@lru_cache(maxsize=512)
+def _gust_matrices(rate_hz: float, cutoff_hz: float, m: int, whole: bool) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Gustafsson's system and response matrices as SciPy builds them, and gelsd's work sizes."""
+    # m: samples solved for at each end; whole: the segment is m samples long (one block, not two).
+    b, a = _coefficients(rate_hz, cutoff_hz)
+    order = max(len(b), len(a)) - 1
+    obs = np.zeros((m, order))
+    zi = np.zeros(order)
+    zi[0] = 1
+    obs[:, 0] = lfilter(b, a, np.zeros(m), zi=zi)[0]
+    for k in range(1, order):
+        obs[k:, k] = obs[:-k, 0]
+    obsr = obs[::-1]
+    s = lfilter(b, a, obs[::-1], axis=0)
+    sr = s[::-1]
+    if whole:
+        M = np.hstack((sr - obs, obsr - s))
+        W = np.hstack((sr, obsr))
+    else:
+        M = np.zeros((2 * m, 2 * order))
+        M[:m, :order] = sr - obs
+        M[m:, order:] = obsr - s
+        W = np.zeros((2 * m, 2 * order))
+        W[:m, :order] = sr
+        W[m:, order:] = obsr
+    lwork, iwork = _compute_lwork(_GELSD_LWORK, M.shape[0], M.shape[1], 1, _EPS)
+    for arr in (M, W):
+        arr.flags.writeable = False
+    return M, W, lwork, iwork
 
 
 def causal(x: np.ndarray, rate_hz: float, cutoff_hz: float = DEFAULT_CUTOFF_HZ) -> np.ndarray:
@@ -87,9 +200,13 @@ class OnePole:
 
 def finite_runs(x: np.ndarray) -> list[tuple[int, int]]:
     """(start, stop) index pairs of consecutive finite samples."""
-    ok = np.isfinite(x).astype(np.int8)
-    edges = np.diff(np.concatenate([[0], ok, [0]]))
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
+    ok = np.isfinite(x)
+    if not len(ok):
+        return []
+    # Every change of finiteness starts or ends a run; they alternate, from a start when x[0] is finite.
+    edges = (np.flatnonzero(ok[1:] != ok[:-1]) + 1).tolist()
+    edges = ([0] if ok[0] else []) + edges + ([len(ok)] if ok[-1] else [])
+    return list(zip(edges[::2], edges[1::2], strict=True))
 
 
 def gate(x: np.ndarray, confidence: np.ndarray, min_confidence: float) -> np.ndarray:
@@ -99,14 +216,36 @@ def gate(x: np.ndarray, confidence: np.ndarray, min_confidence: float) -> np.nda
 
 def fill_short_gaps(x: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
     """Linearly interpolate interior gaps up to max_gap_s; longer gaps stay NaN (they split the stream)."""
-    out = x.astype(float).copy()
+    out = np.array(x, dtype=float)
     good = np.isfinite(out)
     if good.sum() < 2:
         return out
-    runs = finite_runs(np.where(good, np.nan, 0.0))
-    for start, stop in runs:
-        if start == 0 or stop == len(out):
-            continue
-        if t[stop] - t[start - 1] <= max_gap_s:
-            out[start:stop] = np.interp(t[start:stop], [t[start - 1], t[stop]], [out[start - 1], out[stop]])
+    edges = np.diff(np.concatenate(([1], good.astype(np.int8), [1])))
+    starts, stops = np.flatnonzero(edges == -1), np.flatnonzero(edges == 1)  # gap runs
+    inner = (starts > 0) & (stops < len(out))
+    starts, stops = starts[inner], stops[inner]
+    short = t[stops] - t[starts - 1] <= max_gap_s
+    starts, stops = starts[short], stops[short]
+    if not len(starts):
+        return out
+    lengths = stops - starts
+    frames = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths - starts, lengths)
+    ends = [np.repeat(v, lengths) for v in (t[starts - 1], t[stops], out[starts - 1], out[stops])]
+    out[frames] = _interp2(t[frames], *ends)
     return out
+
+
+def _interp2(x: np.ndarray, x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> np.ndarray:
+    """`np.interp(x, [x0, x1], [y0, y1])` element-wise, for many two-point segments at once."""
+    # The same operations as NumPy's C loop: slope times offset plus start; the end values at and
+    # past the ends; when that is NaN, from the other end, then a flat segment's level.
+    with np.errstate(all="ignore"):
+        slope = (y1 - y0) / (x1 - x0)
+        out = slope * (x - x0) + y0
+        lost = np.isnan(out)
+        if lost.any():
+            out = np.where(lost, slope * (x - x1) + y1, out)
+            out = np.where(np.isnan(out) & (y0 == y1), y0, out)
+    out = np.where(x == x0, y0, out)
+    out = np.where(x >= x1, y1, out)
+    return np.where(x < x0, y0, out)

@@ -56,3 +56,52 @@ def quat_rotate(q: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Rotate float[..., 3] vectors by float[..., 4] unit quaternions."""
     qv = np.concatenate([np.zeros(v.shape[:-1] + (1,)), v], axis=-1)
     return quat_mul(quat_mul(q, qv), quat_conj(q))[..., 1:]
+
+
+# Per-coordinate columns: whole-column arithmetic over float[frames] arrays is several times faster
+# than reducing float[frames, d] rows, and summing coordinates in order 0, 1, 2 gives bit-for-bit the
+# results of `np.sum(..., axis=-1)` and `np.linalg.norm(..., axis=-1)` above (a unit test checks it).
+
+
+def columns(points: np.ndarray) -> list[np.ndarray]:
+    """float[frames, d] as d per-coordinate arrays (views, no copy)."""
+    return [points[:, c] for c in range(points.shape[-1])]
+
+
+def column_dot(u: list, v: list) -> np.ndarray:
+    """Row-wise dot product of per-coordinate columns (either side may hold scalars)."""
+    out = u[0] * v[0]
+    for a, b in zip(u[1:], v[1:], strict=True):
+        out = out + a * b
+    return out
+
+
+def column_norm(u: list) -> np.ndarray:
+    """Row-wise Euclidean length of per-coordinate columns."""
+    return np.sqrt(column_dot(u, u))
+
+
+def column_angle(u: list, v: list) -> np.ndarray:
+    """`angle_between` over per-coordinate columns (v may be a fixed vector of scalars)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = column_dot(u, v) / (column_norm(u) * column_norm(v))
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def column_sub(p: list, q: list) -> list[np.ndarray]:
+    """Per-coordinate p - q."""
+    return [a - b for a, b in zip(p, q, strict=True)]
+
+
+def nanmedian(x: np.ndarray) -> float:
+    """`np.nanmedian` of a 1-D array (same value), with one partition of one copy and no all-NaN warning."""
+    kept = x[~np.isnan(x)]
+    n = len(kept)
+    if not n:
+        return np.nan
+    k = n // 2
+    if n % 2:
+        kept.partition(k)
+        return float(kept[k])
+    kept.partition([k - 1, k])
+    return float((kept[k - 1] + kept[k]) / 2.0)

@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from openmsk.motion.geometry import angle_between, segment_to_vertical
-from openmsk.motion.recording import Recording
+from openmsk.motion.geometry import column_angle, column_dot, column_norm, column_sub, nanmedian
+from openmsk.motion.recording import JointColumns, Recording, joint_columns
 from openmsk.motion.specs import MotionSpec
 
 # Quality: depth share of the target, minus a fixed penalty per form error (CONFIG, not clinical).
@@ -46,35 +46,57 @@ def tempo(t: np.ndarray, x: np.ndarray, start: int, peak: int, end: int) -> tupl
     return float(t[hold_a] - t[start]), float(t[hold_b] - t[hold_a]), float(t[end] - t[hold_b])
 
 
-def trunk_angles(rec: Recording) -> np.ndarray:
+def _up(rec: Recording, dims: int) -> list[float]:
+    return [float(c) for c in np.asarray(rec.up, dtype=float)[:dims]]
+
+
+def trunk_angles(rec: Recording, cols: JointColumns | None = None) -> np.ndarray:
     """Trunk inclination from vertical (degrees) per frame."""
-    return segment_to_vertical(rec.joint("neck"), rec.joint("pelvis"), rec.up)
+    cols = joint_columns(rec, cols)
+    neck = cols("neck")
+    return column_angle(column_sub(neck, cols("pelvis")), _up(rec, len(neck)))
 
 
-def pelvic_obliquity(rec: Recording) -> np.ndarray:
+def pelvic_obliquity(rec: Recording, cols: JointColumns | None = None) -> np.ndarray:
     """Angle of the hip line from horizontal (degrees) per frame."""
-    line = rec.joint("right_hip") - rec.joint("left_hip")
-    return np.abs(90.0 - angle_between(line, np.broadcast_to(np.asarray(rec.up), line.shape)))
+    cols = joint_columns(rec, cols)
+    line = column_sub(cols("right_hip"), cols("left_hip"))
+    return np.abs(90.0 - column_angle(line, _up(rec, len(line))))
 
 
-def knee_ankle_ratio(rec: Recording) -> np.ndarray:
+def knee_ankle_ratio(rec: Recording, cols: JointColumns | None = None) -> np.ndarray:
     """Knee gap over ankle gap per frame (knees closer than ankles = valgus pattern)."""
-    knees = np.linalg.norm(rec.joint("left_knee") - rec.joint("right_knee"), axis=1)
-    ankles = np.linalg.norm(rec.joint("left_ankle") - rec.joint("right_ankle"), axis=1)
+    cols = joint_columns(rec, cols)
+    knees = column_norm(column_sub(cols("left_knee"), cols("right_knee")))
+    ankles = column_norm(column_sub(cols("left_ankle"), cols("right_ankle")))
     with np.errstate(invalid="ignore", divide="ignore"):
         return knees / ankles
 
 
-def heel_height(rec: Recording) -> np.ndarray:
+def _height(rec: Recording, point: list[np.ndarray], ref: list[np.ndarray]) -> np.ndarray:
+    """(point - ref) @ up per frame."""
+    # By columns when up is one axis: the other products are exactly 0, so any summation order agrees.
+    up = np.asarray(rec.up, dtype=float)
+    if np.count_nonzero(up) != 1 or len(up) != len(point):
+        return (np.stack(point, axis=1) - np.stack(ref, axis=1)) @ up
+    return column_dot(column_sub(point, ref), [float(c) for c in up])
+
+
+def heel_height(rec: Recording, cols: JointColumns | None = None) -> np.ndarray:
     """Mean heel (or ankle) height above the toes over shank length, per frame."""
+    cols = joint_columns(rec, cols)
     out = []
     for side in ("left", "right"):
-        heel = rec.joint(f"{side}_heel")
-        if np.isnan(heel).all():
-            heel = rec.joint(f"{side}_ankle")
-        shank = np.nanmedian(np.linalg.norm(rec.joint(f"{side}_knee") - rec.joint(f"{side}_ankle"), axis=1))
-        out.append((heel - rec.joint(f"{side}_toe")) @ np.asarray(rec.up) / shank)
-    return np.nanmean(np.vstack(out), axis=0)
+        heel = cols(f"{side}_heel")
+        if all(np.isnan(c).all() for c in heel):
+            heel = cols(f"{side}_ankle")
+        shank = nanmedian(column_norm(column_sub(cols(f"{side}_knee"), cols(f"{side}_ankle"))))
+        out.append(_height(rec, heel, cols(f"{side}_toe")) / shank)
+    # np.nanmean over the two sides: the sum of the non-NaN values over their count.
+    left, right = out
+    count = (~np.isnan(left)).astype(float) + ~np.isnan(right)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (np.where(np.isnan(left), 0.0, left) + np.where(np.isnan(right), 0.0, right)) / count
 
 
 def _window_stat(values: np.ndarray, a: int, b: int, fn) -> float:

@@ -12,9 +12,12 @@ The live counter (streaming.py) steps `RepStateMachine` over fixed `levels` inst
 
 import dataclasses
 from dataclasses import dataclass
+from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 
+from openmsk.motion.excursions import REASONS, Excursions, find, from_rows, join_candidates, rows, windows
 from openmsk.motion.filters import finite_runs
 
 # Live levels, fractions of the observed amplitude (CONFIG: chosen on UI-PRMD + IRDS).
@@ -39,9 +42,11 @@ REBOUND_FRACTION = 0.5
 REBOUND_REST_SHARE = 0.3
 
 
-@dataclass(frozen=True)
-class RepWindow:
+class RepWindow(NamedTuple):
     """Frame indices of one repetition and whether it was complete."""
+
+    # A named tuple (immutable, like the frozen dataclass it was): a long recording makes hundreds of
+    # windows, and a frozen dataclass costs several times more to create.
 
     start: int
     peak: int
@@ -123,7 +128,8 @@ def robust_baseline_amplitude(x: np.ndarray) -> tuple[float, float]:
     return float(lo), float(hi - lo)
 
 
-def segment(x: np.ndarray, min_excursion: float) -> list[RepWindow]:
+def segment(x: np.ndarray, min_excursion: float,
+            percentiles: tuple[float, float] | None = None) -> list[RepWindow]:
     """Offline segmentation of a filtered signal (NaN = long gap) into complete and partial reps.
 
     Two passes: candidates against the robust range, then final heights from the median candidate
@@ -131,12 +137,21 @@ def segment(x: np.ndarray, min_excursion: float) -> list[RepWindow]:
     Each rep is measured against the rest levels on either side of it, not a global baseline.
     """
     x = np.asarray(x)
-    baseline, amplitude = robust_baseline_amplitude(x)
+    if percentiles is None:  # (the caller may have taken them: the 2nd and 98th of >= 3 finite samples)
+        baseline, amplitude = robust_baseline_amplitude(x)
+    else:
+        baseline, amplitude = float(percentiles[0]), float(percentiles[1] - percentiles[0])
     if amplitude < min_excursion:
         return []
-    candidates = _excursions(x, baseline, max(OFFLINE_ATTEMPT_FRACTION * amplitude, min_excursion))
-    typical = float(np.median([c.height for c in candidates])) if candidates else amplitude
-    found = _excursions(x, baseline, max(OFFLINE_ATTEMPT_FRACTION * typical, min_excursion))
+    runs = finite_runs(x)
+    pivots = [_pivots(x[a:b]) for a, b in runs]  # the same for both heights
+
+    def walk(k: int, height: float, rising: bool) -> list[int]:
+        return _walk(x[runs[k][0]], pivots[k], height, rising)
+
+    heights = find(x, baseline, max(OFFLINE_ATTEMPT_FRACTION * amplitude, min_excursion), runs, walk).height
+    typical = float(np.median(heights)) if len(heights) else amplitude
+    found = find(x, baseline, max(OFFLINE_ATTEMPT_FRACTION * typical, min_excursion), runs, walk)
     count = max(OFFLINE_COUNT_FRACTION * typical, min_excursion)
     return _windows(x, _merge(x, found), count)
 
@@ -172,9 +187,14 @@ class _Excursion:
 
 def _turning_points(seg: np.ndarray, height: float, rising: bool) -> list[int]:
     """Alternating trough/peak indices (first one a peak when `rising`), each `height` apart."""
+    return _walk(seg[0], _pivots(seg), height, rising)
+
+
+def _walk(first: float, pivots: tuple[list[int], list[float]], height: float, rising: bool) -> list[int]:
+    """`_turning_points` from the run's first value and its `_pivots`."""
     points, hi, lo = [], 0, 0
-    top = bottom = float(seg[0])
-    for i, v in zip(*_pivots(seg), strict=True):
+    top = bottom = float(first)
+    for i, v in zip(*pivots, strict=True):
         if rising:
             if v > top:
                 hi, top = i, v
@@ -208,25 +228,10 @@ def _pivots(seg: np.ndarray) -> tuple[list[int], list[float]]:
     return frames.tolist(), seg[frames].tolist()
 
 
-def _excursions(x: np.ndarray, baseline: float, height: float) -> list[_Excursion]:
+def _excursions(x: np.ndarray, baseline: float, height: float) -> Excursions:
     """Rises of at least `height` from rest and what followed them, per finite run (a gap ends a run)."""
-    out = []
-    for a, b in finite_runs(x):
-        seg = x[a:b]
-        left_open = bool(seg[0] >= baseline + height)  # the run starts mid-rep
-        points = _turning_points(seg, height, rising=left_open)
-        values = seg[points].tolist()
-        for k in range(0 if left_open else 1, len(points), 2):
-            p = points[k]
-            right_open = k == len(points) - 1  # never fell back by `height` before the run ended
-            right = p + int(np.argmin(seg[p:])) if right_open else points[k + 1]
-            first_open = left_open and k == 0
-            left = 0 if first_open else points[k - 1]
-            rise = values[k] - (baseline if first_open else values[k - 1])
-            fall = values[k] - (float(seg[right]) if right_open else values[k + 1])
-            out.append(_Excursion(a + left, a + p, a + right, rise, fall, first_open, right_open, b - 1,
-                                  b == len(x)))
-    return out
+    runs = finite_runs(x)
+    return find(x, baseline, height, runs, lambda k, h, rising: _turning_points(x[slice(*runs[k])], h, rising))
 
 
 def _joined(x: np.ndarray, a: _Excursion, b: _Excursion) -> _Excursion:
@@ -237,7 +242,7 @@ def _joined(x: np.ndarray, a: _Excursion, b: _Excursion) -> _Excursion:
                                run_end=b.run_end, stream_end=b.stream_end)
 
 
-def _merge(x: np.ndarray, found: list[_Excursion]) -> list[_Excursion]:
+def _merge(x: np.ndarray, found: Excursions) -> Excursions:
     """Join excursions that are one rep: a dip that never got back to rest, or a rebound.
 
     A dip that stays in the upper half of both neighbouring rises is a pause or a double bounce on
@@ -245,6 +250,27 @@ def _merge(x: np.ndarray, found: list[_Excursion]) -> list[_Excursion]:
     still settling is part of it: stepping back out of a lunge flexes the front knee again, and a
     returning limb can overshoot and bounce.
     """
+    # Every pair is tested at once; from the first pair that joins on, pairs are taken one at a time
+    # (a joined excursion is the previous one of the next pair).
+    decide = join_candidates(x, found, HELD_SHARE, REBOUND_FRACTION)
+    for i in np.flatnonzero(decide).tolist():
+        prev, e = rows(found, i - 1, _Excursion, i + 1)
+        if decide[i] == 1 or _rebound(x, prev, e):
+            return from_rows(_merge_rows(x, rows(found, i - 1, _Excursion)), found, i - 1)
+    return found
+
+
+def _rebound(x: np.ndarray, prev: _Excursion, e: _Excursion) -> bool:
+    """A rise under half the previous rep, starting with less rest than REBOUND_REST_SHARE of its rise."""
+    if not e.height < REBOUND_FRACTION * prev.height:
+        return False
+    dip = x[e.left]
+    rest = np.count_nonzero(x[prev.peak:e.peak + 1] <= dip + REST_TOLERANCE * prev.height)
+    return rest < REBOUND_REST_SHARE * (prev.peak - prev.start(x) + 1)
+
+
+def _merge_rows(x: np.ndarray, found: list[_Excursion]) -> list[_Excursion]:
+    """`_merge`, one excursion at a time."""
     out: list[_Excursion] = []
     for e in found:
         prev = out[-1] if out else None
@@ -253,71 +279,23 @@ def _merge(x: np.ndarray, found: list[_Excursion]) -> list[_Excursion]:
             continue
         dip, prev_rest = x[e.left], x[prev.peak] - prev.rise
         held = dip - prev_rest > HELD_SHARE * prev.rise and dip - x[e.right] > HELD_SHARE * e.fall
-        rebound = False
-        if e.height < REBOUND_FRACTION * prev.height:
-            rest = np.count_nonzero(x[prev.peak:e.peak + 1] <= dip + REST_TOLERANCE * prev.height)
-            rebound = rest < REBOUND_REST_SHARE * (prev.peak - prev.start(x) + 1)
-        if held or rebound:
+        if held or _rebound(x, prev, e):
             out[-1] = _joined(x, prev, e)
         else:
             out.append(e)
     return out
 
 
-def _windows(x: np.ndarray, reps: list[_Excursion], count: float) -> list[RepWindow]:
+def _windows(x: np.ndarray, reps: Excursions, count: float) -> list[RepWindow]:
     """Each rep's window: from the end of the rest before it to where the return settles.
 
     The start is the last frame before the peak within 10% of the rise of the rest level, the end
     the first frame after it within 10% of the fall of the next rest, moved on while the signal
     still falls. All reps are measured together over one gathered frame index.
     """
-    if not reps:
+    if not len(reps.left):
         return []
-    left = np.array([e.left for e in reps], dtype=np.intp)
-    peak = np.array([e.peak for e in reps], dtype=np.intp)
-    right = np.array([e.right for e in reps], dtype=np.intp)
-    rise = np.array([e.rise for e in reps])
-    fall = np.array([e.fall for e in reps])
-    starts = _last_at_or_below(x, left, peak, x[left] + REST_TOLERANCE * rise)
-    ends = _first_at_or_below(x, peak, right, x[right] + REST_TOLERANCE * fall)
-    stops = _falling_stops(x)
-    settled = stops[np.searchsorted(stops, ends)]
-    out = []
-    for k, e in enumerate(reps):
-        start = e.left if e.left_open else int(starts[k])
-        if e.right_open and e.fall < RETURN_SHARE * e.rise:
-            out.append(RepWindow(start, e.peak, e.run_end, False, "no_return" if e.stream_end else "gap"))
-            continue
-        complete = e.height >= count
-        out.append(RepWindow(start, e.peak, int(settled[k]), complete, "" if complete else "shallow"))
-    return out
-
-
-def _spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Concatenated frame indices lo[k]..hi[k] (inclusive) of every span, and where each span begins."""
-    lengths = hi - lo + 1
-    begins = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    frames = np.arange(int(lengths.sum())) - np.repeat(begins - lo, lengths)
-    return frames, begins
-
-
-def _last_at_or_below(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: np.ndarray) -> np.ndarray:
-    """Per span lo..hi, the last frame with x at or below its level (-1 when none)."""
-    frames, begins = _spans(lo, hi)
-    hit = x[frames] <= np.repeat(level, hi - lo + 1)
-    return np.maximum.reduceat(np.where(hit, frames, -1), begins)
-
-
-def _first_at_or_below(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: np.ndarray) -> np.ndarray:
-    """Per span lo..hi, the first frame with x at or below its level (len(x) when none)."""
-    frames, begins = _spans(lo, hi)
-    hit = x[frames] <= np.repeat(level, hi - lo + 1)
-    return np.minimum.reduceat(np.where(hit, frames, len(x)), begins)
-
-
-def _falling_stops(x: np.ndarray) -> np.ndarray:
-    """Sorted frames after which the signal does not fall on (the next is higher, equal or a gap)."""
-    nxt = x[1:]
-    with np.errstate(invalid="ignore"):
-        falls = np.isfinite(nxt) & (nxt < x[:-1])
-    return np.append(np.flatnonzero(~falls), len(x) - 1)
+    start, peak, end, complete, reason = windows(x, reps, count, REST_TOLERANCE, RETURN_SHARE)
+    # tuple.__new__ is what RepWindow's own constructor ends in, without a Python-level call per rep.
+    table = zip(start, peak, end, complete, map(REASONS.__getitem__, reason), strict=True)
+    return list(map(partial(tuple.__new__, RepWindow), table))

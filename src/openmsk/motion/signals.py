@@ -6,8 +6,9 @@ import numpy as np
 from scipy.ndimage import median_filter
 
 from openmsk.motion.filters import fill_short_gaps, finite_runs, gate
-from openmsk.motion.geometry import angle_between, project_out
-from openmsk.motion.recording import JOINTS, Recording
+from openmsk.motion.geometry import (angle_between, column_angle, column_norm, column_sub, nanmedian,
+                                     project_out)
+from openmsk.motion.recording import JOINTS, JointColumns, Recording, joint_columns
 
 SIDES = ("left", "right")
 
@@ -47,24 +48,14 @@ def _vector(rec: Recording, pair: tuple[str, ...], side: str, dims: int) -> tupl
     return q - p, np.minimum(cp, cq)
 
 
-def _columns(rec: Recording, pair: tuple[str, ...], side: str, dims: int) -> tuple[list[np.ndarray], np.ndarray]:
+def _columns(rec: Recording, pair: tuple[str, ...], side: str, dims: int,
+             cols: JointColumns) -> tuple[list[np.ndarray], np.ndarray]:
     """`_vector` as one array per coordinate (whole-column arithmetic is several times faster)."""
     if pair[0] in ("up", "down"):
         v, conf = _vector(rec, pair, side, dims)
         return [np.ascontiguousarray(v[:, c]) for c in range(dims)], conf
-    i, j = (rec.joint_names.index(sided(name, side)) for name in pair[:2])
-    pos, conf = rec.positions, rec.confidence
-    return [pos[:, j, c] - pos[:, i, c] for c in range(dims)], np.minimum(conf[:, i], conf[:, j])
-
-
-def _column_angle(u: list[np.ndarray], v: list[np.ndarray]) -> np.ndarray:
-    """`angle_between` over per-coordinate columns, summed in the same order (identical result)."""
-    uu, vv, uv = u[0] * u[0], v[0] * v[0], u[0] * v[0]
-    for a, b in zip(u[1:], v[1:], strict=True):
-        uu, vv, uv = uu + a * a, vv + b * b, uv + a * b
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cos = uv / (np.sqrt(uu) * np.sqrt(vv))
-    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    p, q = (sided(name, side) for name in pair[:2])
+    return column_sub(cols(q, dims), cols(p, dims)), np.minimum(cols.confidence(p), cols.confidence(q))
 
 
 def _length(rec: Recording, pair: tuple[str, ...], side: str, dims: int) -> float:
@@ -73,7 +64,8 @@ def _length(rec: Recording, pair: tuple[str, ...], side: str, dims: int) -> floa
     return float(np.nanmedian(n)) if np.isfinite(n).any() else np.nan
 
 
-def raw_signal(rec: Recording, sig: SignalDef, side: str) -> tuple[np.ndarray, np.ndarray]:
+def raw_signal(rec: Recording, sig: SignalDef, side: str,
+               cols: JointColumns | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Unfiltered signal and its per-frame confidence for one side."""
     dims = rec.positions.shape[2] if sig.plane == "3d" else 2
     if sig.kind == "angle":
@@ -82,9 +74,10 @@ def raw_signal(rec: Recording, sig: SignalDef, side: str) -> tuple[np.ndarray, n
             v, cv = _vector(rec, sig.b, side, dims)
             w, cw = _vector(rec, sig.axis, side, dims)
             return twist_angle(u, v, w), np.minimum.reduce([cu, cv, cw])
-        u, cu = _columns(rec, sig.a, side, dims)
-        v, cv = _columns(rec, sig.b, side, dims)
-        return _column_angle(u, v), np.minimum(cu, cv)
+        cols = joint_columns(rec, cols)
+        u, cu = _columns(rec, sig.a, side, dims, cols)
+        v, cv = _columns(rec, sig.b, side, dims, cols)
+        return column_angle(u, v), np.minimum(cu, cv)
     p, cp = _point(rec, sig.joint, side, dims)
     r, cr = _point(rec, sig.ref, side, dims)
     scale = _length(rec, sig.scale, side, dims)
@@ -105,28 +98,42 @@ def raw_signal(rec: Recording, sig: SignalDef, side: str) -> tuple[np.ndarray, n
 # (voluntary movement is mostly below 6 Hz: Winter 2009, ch. 3; the shortest rep in specs.yaml lasts
 # 0.5 s; a 2 s rep's peak loses under 2%), so it cleans occlusion glitches without touching reps.
 DESPIKE_S = 0.25
+# Up to this many finite runs, one median filter call per run is cheaper than building the padded
+# index for one call over all of them (speed only: both give the same values).
+FEW_RUNS = 4
 
 
-def despike(x: np.ndarray, t: np.ndarray, window_s: float = DESPIKE_S) -> np.ndarray:
-    """Running median over about window_s per finite run (NaN gaps stay gaps)."""
+def median_step(t: np.ndarray) -> float | None:
+    """Median positive time step in seconds (None when time never advances); 1 / it is the frame rate."""
     dt = np.diff(t)
     dt = dt[dt > 0]
-    size = int(round(window_s / float(np.median(dt)))) if len(dt) else 1
+    return nanmedian(dt) if len(dt) else None
+
+
+def despike(x: np.ndarray, t: np.ndarray, window_s: float = DESPIKE_S, step: float | None = None) -> np.ndarray:
+    """Running median over about window_s per finite run (NaN gaps stay gaps); `step`: t's median step."""
+    step = median_step(t) if step is None else step
+    size = int(round(window_s / step)) if step else 1
     size += 1 - size % 2  # odd, centred
-    out = x.astype(float).copy()
+    out = np.array(x, dtype=float)
     if size < 3:
         return out
     runs = [(start, stop) for start, stop in finite_runs(x) if stop - start >= size]
-    if not runs:
+    if len(runs) <= FEW_RUNS:
+        for a, b in runs:
+            out[a:b] = median_filter(x[a:b], size=size, mode="nearest")
         return out
     # All runs in one filter call: each run padded with its own edge values (what mode="nearest"
     # does at its ends), so no window reaches into a neighbouring run.
     half = size // 2
-    padded = np.concatenate([np.clip(np.arange(a - half, b + half), a, b - 1) for a, b in runs])
-    inner = np.concatenate([np.arange(a, b) for a, b in runs])
-    parts = np.array([(half, b - a, half) for a, b in runs]).ravel()
-    keep = np.repeat(np.tile([False, True, False], len(runs)), parts)  # the runs without their padding
-    out[inner] = median_filter(x[padded], size=size, mode="nearest")[keep]
+    a, b = np.array(runs, dtype=np.intp).T
+    lengths = b - a + 2 * half
+    begins = np.cumsum(lengths) - lengths
+    frames = np.arange(int(lengths.sum())) - np.repeat(begins - (a - half), lengths)
+    lo, hi = np.repeat(a, lengths), np.repeat(b, lengths)
+    padded = np.clip(frames, lo, hi - 1)
+    keep = (frames >= lo) & (frames < hi)  # the runs without their padding
+    out[frames[keep]] = median_filter(x[padded], size=size, mode="nearest")[keep]
     return out
 
 
@@ -156,9 +163,9 @@ def twist_angle(ref: np.ndarray, moving: np.ndarray, axis: np.ndarray) -> np.nda
 
 
 def clean_signal(x: np.ndarray, conf: np.ndarray, t: np.ndarray, min_confidence: float,
-                 max_gap_s: float) -> np.ndarray:
+                 max_gap_s: float, step: float | None = None) -> np.ndarray:
     """Gate low-confidence frames to gaps, interpolate gaps up to max_gap_s, remove tracking spikes."""
-    return despike(fill_short_gaps(gate(x, conf, min_confidence), t, max_gap_s), t)
+    return despike(fill_short_gaps(gate(x, conf, min_confidence), t, max_gap_s), t, step=step)
 
 
 def observed_range(x: np.ndarray) -> float:
@@ -179,14 +186,14 @@ def detect_side(per_side: dict[str, np.ndarray], conf: dict[str, np.ndarray]) ->
 SAGITTAL_WIDTH_RATIO = 0.35
 
 
-def detect_view(rec: Recording) -> str:
+def detect_view(rec: Recording, cols: JointColumns | None = None) -> str:
     """"frontal" or "sagittal" from the apparent shoulder width relative to trunk length."""
     if rec.is_imu:
         return "unknown"
-    ls, rs = rec.joint("left_shoulder")[:, :2], rec.joint("right_shoulder")[:, :2]
-    neck, pelvis = rec.joint("neck")[:, :2], rec.joint("pelvis")[:, :2]
-    width = np.nanmedian(np.linalg.norm(ls - rs, axis=1))
-    trunk = np.nanmedian(np.linalg.norm(neck - pelvis, axis=1))
+    cols = joint_columns(rec, cols)
+    ls, rs, neck, pelvis = (cols(name, 2) for name in ("left_shoulder", "right_shoulder", "neck", "pelvis"))
+    width = nanmedian(column_norm(column_sub(ls, rs)))
+    trunk = nanmedian(column_norm(column_sub(neck, pelvis)))
     if not np.isfinite(width) or not np.isfinite(trunk) or trunk == 0:
         return "unknown"
     return "sagittal" if width / trunk < SAGITTAL_WIDTH_RATIO else "frontal"

@@ -6,9 +6,9 @@ import numpy as np
 
 from openmsk.motion.filters import causal, finite_runs, zero_phase
 from openmsk.motion.imu import imu_joint_angle
-from openmsk.motion.recording import Recording
+from openmsk.motion.recording import JointColumns, Recording, joint_columns
 from openmsk.motion.segmentation import RepWindow, segment
-from openmsk.motion.signals import SIDES, SignalDef, clean_signal, detect_side, raw_signal
+from openmsk.motion.signals import SIDES, SignalDef, clean_signal, detect_side, median_step, raw_signal
 from openmsk.motion.specs import MotionSpec
 
 
@@ -33,9 +33,11 @@ def _imu_side_signal(rec: Recording, sig: SignalDef, side: str) -> np.ndarray:
     return imu_joint_angle(rec, proximal, distal)
 
 
-def side_signals(rec: Recording, spec: MotionSpec) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Cleaned (gated, short gaps filled) signal and confidence for each side."""
+def side_signals(rec: Recording, spec: MotionSpec, cols: JointColumns | None = None,
+                 step: float | None = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Cleaned (gated, short gaps filled) signal and confidence for each side (`step`: rec.t's median step)."""
     values, confs = {}, {}
+    step = median_step(rec.t) if step is None else step
     for side in SIDES:
         if rec.is_imu:
             if spec.imu_signal is None:
@@ -43,8 +45,8 @@ def side_signals(rec: Recording, spec: MotionSpec) -> tuple[dict[str, np.ndarray
             x = _imu_side_signal(rec, spec.imu_signal, side)
             values[side], confs[side] = x, np.ones_like(x)
             continue
-        x, conf = raw_signal(rec, spec.signal, side)
-        values[side] = clean_signal(x, conf, rec.t, spec.min_confidence, spec.max_gap_s)
+        x, conf = raw_signal(rec, spec.signal, side, cols)
+        values[side] = clean_signal(x, conf, rec.t, spec.min_confidence, spec.max_gap_s, step)
         confs[side] = conf
     return values, confs
 
@@ -75,34 +77,39 @@ def pick_side(per_side: dict[str, np.ndarray], confs: dict[str, np.ndarray], spe
     """
     scores = {}
     for side, x in per_side.items():
-        every = segment(x, spec.min_excursion)
+        finite = x[np.isfinite(x)]
+        low, high = np.percentile(finite, [2, 98]).tolist() if len(finite) >= 3 else (None, None)
+        every = segment(x, spec.min_excursion, None if low is None else (low, high))
         if found is not None:
             found[side] = every
         windows = [w for w in every if w.complete]
-        finite = x[np.isfinite(x)]
         if not windows or not len(finite):
             scores[side] = 0.0
             continue
         # An exercise signal rests near its start level; a stuck, glitching joint does not.
-        low, high = np.percentile(finite, [2, 98])
         at_rest = float(np.mean(finite < low + 0.3 * (high - low)))
         smooth = jitter_weight(raw[side], x, high - low) if raw else 1.0
-        scores[side] = at_rest * smooth * sum(float(x[w.peak] - x[w.start]) for w in windows)
+        peaks, starts = np.array([(w.peak, w.start) for w in windows], dtype=np.intp).T
+        scores[side] = at_rest * smooth * sum((x[peaks] - x[starts]).tolist())  # summed in order, as floats
     if max(scores.values()) <= 0:
         return detect_side(per_side, confs)
     return max(scores, key=lambda s: scores[s])
 
 
-def build_trace(rec: Recording, spec: MotionSpec, live: bool = False) -> Trace:
+def build_trace(rec: Recording, spec: MotionSpec, live: bool = False, cols: JointColumns | None = None) -> Trace:
     """Combine sides as the spec says and low-pass (zero-phase offline, causal when live)."""
-    values, confs = side_signals(rec, spec)
+    step = median_step(rec.t)
+    values, confs = side_signals(rec, spec, joint_columns(rec, cols), step)
     smooth = causal if live else zero_phase
-    per_side = {s: smooth(v, rec.rate_hz) for s, v in values.items()}
+    rate = 1.0 / step if step else 30.0  # Recording.rate_hz, without taking the median again
+    per_side = {s: smooth(v, rate) for s, v in values.items()}
     if spec.sides == "both":
         side = "both"
-        stacked = np.vstack([per_side[s] for s in SIDES])
-        count = np.isfinite(stacked).sum(axis=0)
-        value = np.where(count > 0, np.nansum(stacked, axis=0) / np.maximum(count, 1), np.nan)
+        # The mean of the finite sides per frame (np.nansum over the two rows, over their count).
+        left, right = (per_side[s] for s in SIDES)
+        count = np.isfinite(left).astype(np.intp) + np.isfinite(right)
+        total = np.where(np.isnan(left), 0.0, left) + np.where(np.isnan(right), 0.0, right)
+        value = np.where(count > 0, total / np.maximum(count, 1), np.nan)
     else:
         found: dict[str, list[RepWindow]] = {}
         side = spec.sides if spec.sides in SIDES else pick_side(per_side, confs, spec, values, found)

@@ -81,3 +81,12 @@ def test_a_synthea_bundle_yields_every_entry(shared_data_dir):
     resources, problems = split(iter_file(path))
     assert problems == [] and len(resources) == expected
     assert all(r.full_url == f"urn:uuid:{r.resource['id']}" for r in resources)
+
+
+def test_gzip_with_several_members_reads_whole_and_trailing_bytes_are_a_problem(tmp_path):
+    two = tmp_path / "two.json.gz"
+    two.write_bytes(gzip.compress(b'{"resourceType": "Patient",') + gzip.compress(b' "id": "p2"}'))
+    assert [r.resource for r in iter_file(two)] == [{"resourceType": "Patient", "id": "p2"}]
+    junk = tmp_path / "junk.json.gz"
+    junk.write_bytes(gzip.compress(b'{"resourceType": "Patient"}') + b"junk")
+    assert split(iter_file(junk))[1][0].error == "cannot read file: BadGzipFile"

@@ -68,3 +68,62 @@ def test_indented_json_text_is_escaped_whole():
            "resource_json": json.dumps({"name": "a\\b"}, indent=2)}
     line = _copy_buffer([row]).decode().split("\n")[0]
     assert json.loads(_unescape_copy(line.split("\t")[-1])) == {"name": "a\\b"}
+
+
+def test_escaped_and_repeated_references_resolve_like_the_spaced_text_and_count_each_occurrence():
+    resource = {"resourceType": "Observation", "subject": {"reference": "urn:uuid:p1"},
+                "performer": [{"reference": "urn:uuid:p1"}, {"reference": "urn:uuid:gone"},
+                              {"reference": "urn:uuid:gone"}, {"reference": 'Practitioner?identifier=a|"b"'},
+                              {"reference": "#inline"}, {"reference": "Patient/7"}],
+                "note": [{"text": "\u00e9 \\ \t"}]}
+    targets = {"urn:uuid:p1": "Patient/p1", "urn:uuid:gone2": "Patient/x"}
+    directory = {'Practitioner?identifier=a|"b"': "Practitioner/q"}
+    spaced, compact = Resolver(targets, directory), Resolver(targets, directory)
+    expected = json.loads(spaced.resolve_text(json.dumps(resource)))
+    for _ in range(2):  # the second pass reads the remembered elements
+        assert orjson.loads(compact.resolve_bytes(orjson.dumps(resource))) == expected
+    assert expected["performer"][3] == {"reference": 'Practitioner?identifier=a|"b"'}  # escaped: kept as text
+    assert expected["performer"][0] == {"reference": "Patient/p1"} and expected["performer"][4] == {"reference": "#inline"}
+    # Two dangling urn:uuid and the escaped conditional reference (looked up as written) per pass.
+    assert spaced.unresolved == 3 and compact.unresolved == 6
+    assert compact.resolve_bytes(b'{"resourceType":"Patient"}') == b'{"resourceType":"Patient"}'
+
+
+def test_directory_entry_ids_are_uuid5_of_the_query():
+    from openmsk.interop.store import uuid5_text
+
+    for name in ("", "Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|999", "\u4e2d" * 300):
+        assert uuid5_text(name) == str(uuid.uuid5(RECORD_NAMESPACE, name))
+
+
+def test_provenance_is_written_as_the_plain_document_would_be():
+    from openmsk.interop.fhir_files import SourcedResource
+    from openmsk.interop.import_rows import RowMaker
+
+    maker = RowMaker('urn:src "x"', "C:\\in\tfolder/\u00e9.json", Resolver({}, {}), lambda ref: None)
+    for full_url in ("urn:uuid:1", None):
+        item = SourcedResource({"resourceType": "Patient", "id": "p"}, "f", "entry 3", full_url)
+        assert maker._provenance(item) == orjson.dumps({"source": 'urn:src "x"', "file": "C:\\in\tfolder/\u00e9.json",
+                                                        "location": "entry 3", "fullUrl": full_url}).decode()
+
+
+def test_the_collector_is_paused_for_a_group_and_restored_even_on_error():
+    import gc
+
+    import pytest
+
+    from openmsk.interop.import_rows import gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("boom")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller's own pause is left as it was
+    finally:
+        gc.enable()

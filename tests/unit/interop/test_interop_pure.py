@@ -78,3 +78,37 @@ def test_notifications_name_patients_directly_or_through_focus_references():
         {"name": "notification-event", "part": [{"name": "focus", "valueReference": {"reference": "Encounter/1"}}]}]}}]}
     assert notification_targets(backport) == (set(), ["Encounter/1"])
     assert notification_targets(None) == (set(), [])
+
+
+def test_empty_values_count_as_missing_but_zero_and_false_do_not():
+    base = {"resourceType": "Observation", "code": {"text": "pain"}}
+    for empty in ("", [], {}, None):
+        assert validate({**base, "status": empty}) == "Observation.status: required element missing"
+    assert validate({"resourceType": "Procedure", "status": "done", "subject": 0}) == "Procedure.subject: expected a Reference"
+    assert validate({"resourceType": "Encounter", "status": "finished", "class": False}) is None
+
+
+def test_choice_elements_accept_any_type_suffix_and_only_a_type_suffix():
+    request = {"resourceType": "MedicationRequest", "status": "active", "intent": "order",
+               "subject": {"reference": "Patient/1"}}
+    assert validate({**request, "medicationReference": {"reference": "Medication/1"}}) is None
+    assert validate({**request, "medicationCanonical": "x"}) is None
+    assert validate({**request, "medicationx": "x"}) == "MedicationRequest.medication[x]: required element missing"
+
+
+def test_a_remembered_valid_date_does_not_let_an_invalid_one_through():
+    condition = {"resourceType": "Condition", "subject": {"reference": "Patient/1"}}
+    for _ in range(2):
+        assert validate({**condition, "onsetDateTime": "2024-02-29T10:00:00Z"}) is None
+        assert validate({**condition, "onsetDateTime": "2024-02-30T25:00:00Z"}) == (
+            "Condition.onsetDateTime: not a valid FHIR dateTime")
+
+
+def test_a_coding_display_wins_over_the_text_even_when_null():
+    obs = {"resourceType": "Observation", "status": "final", "subject": {"reference": "Patient/1"}}
+    with_display = {**obs, "code": {"coding": [{"system": "s", "code": "c", "display": "Coded"}], "text": "Text"}}
+    null_display = {**obs, "code": {"coding": [{"system": "s", "code": "c", "display": None}], "text": "Text"}}
+    no_display = {**obs, "code": {"coding": [{"code": "c"}], "text": "Text"}}
+    assert (summarize(with_display).code, summarize(with_display).display) == ("s|c", "Coded")
+    assert summarize(null_display).display is None
+    assert (summarize(no_display).code, summarize(no_display).display) == ("|c", "Text")

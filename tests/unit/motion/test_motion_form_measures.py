@@ -1,0 +1,108 @@
+"""Scale-free form measures on synthetic skeletons with known geometry."""
+
+import numpy as np
+import pytest
+
+from openmsk.motion.form_measures import FEATURES, form_measures
+from openmsk.motion.recording import JOINTS
+
+UP = (0.0, 1.0, 0.0)
+
+
+def _rot_z(deg: float) -> np.ndarray:
+    a = np.radians(deg)
+    return np.array([[np.cos(a), -np.sin(a), 0.0], [np.sin(a), np.cos(a), 0.0], [0.0, 0.0, 1.0]])
+
+
+def _rot_y(deg: float) -> np.ndarray:
+    a = np.radians(deg)
+    return np.array([[np.cos(a), 0.0, np.sin(a)], [0.0, 1.0, 0.0], [-np.sin(a), 0.0, np.cos(a)]])
+
+
+def _pose(side_tilt: float = 0.0, fwd_tilt: float = 0.0, turn: float = 0.0, thigh: float = 0.0) -> np.ndarray:
+    """One standing frame (x right, y up, z towards the camera), trunk tilted about the pelvis."""
+    p = {name: np.zeros(3) for name in JOINTS}
+    trunk = {"spine": [0, 0.2, 0], "chest": [0, 0.4, 0], "neck": [0, 0.55, 0], "head": [0, 0.7, 0],
+             "left_shoulder": [-0.2, 0.5, 0], "right_shoulder": [0.2, 0.5, 0]}
+    # Sideways tilt turns the trunk about the forward (z) axis; forward tilt about the lateral (x) axis.
+    tilt = _rot_z(-side_tilt) @ np.array([[1, 0, 0], [0, np.cos(np.radians(fwd_tilt)), -np.sin(np.radians(fwd_tilt))],
+                                          [0, np.sin(np.radians(fwd_tilt)), np.cos(np.radians(fwd_tilt))]])
+    for name, v in trunk.items():
+        p[name] = tilt @ np.array(v, dtype=float)
+    for sign, side in ((-1, "left"), (1, "right")):
+        hip = np.array([0.1 * sign, 0.0, 0.0])
+        a = np.radians(thigh)
+        knee = hip + 0.45 * np.array([0.0, -np.cos(a), np.sin(a)])
+        p[f"{side}_hip"], p[f"{side}_knee"] = hip, knee
+        p[f"{side}_ankle"] = knee + np.array([0.0, -0.45, 0.0])
+        p[f"{side}_toe"] = p[f"{side}_ankle"] + np.array([0.0, 0.0, 0.15])
+        p[f"{side}_heel"] = p[f"{side}_ankle"]
+        p[f"{side}_elbow"] = p[f"{side}_shoulder"] + np.array([0.0, -0.3, 0.0])
+        p[f"{side}_wrist"] = p[f"{side}_elbow"] + np.array([0.0, -0.25, 0.0])
+    turn_m = _rot_y(turn)
+    return np.array([turn_m @ p[name] for name in JOINTS])
+
+
+def _recording(frames: list[dict]) -> np.ndarray:
+    return np.stack([_pose(**f) for f in frames])
+
+
+def _measure(frames: list[dict], side: str = "both", scale: float = 1.0, shift=(0.0, 0.0, 0.0)) -> dict:
+    positions = _recording(frames) * scale + np.asarray(shift)
+    return form_measures(positions, JOINTS, UP, side, [(0, len(frames) - 1)])[0]
+
+
+def test_sideways_trunk_lean_is_measured_as_change_from_the_rep_start():
+    out = _measure([{}, {"side_tilt": 10.0}, {"side_tilt": 20.0}, {"side_tilt": 5.0}])
+    assert out["trunk_side_change_deg"] == pytest.approx(20.0, abs=1e-6)
+
+
+def test_forward_lean_is_not_counted_as_sideways_lean():
+    out = _measure([{}, {"fwd_tilt": 40.0}, {}])
+    assert out["trunk_side_change_deg"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_habitual_sideways_posture_held_through_the_rep_is_not_a_lean():
+    out = _measure([{"side_tilt": 15.0}] * 4)
+    assert out["trunk_side_change_deg"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_thigh_angle_reads_ninety_when_the_thigh_is_horizontal():
+    out = _measure([{"thigh": 0.0}, {"thigh": 45.0}, {"thigh": 90.0}, {"thigh": 30.0}])
+    assert out["thigh_angle_deg"] == pytest.approx(90.0, abs=1e-6)
+
+
+def test_hip_line_turning_about_the_vertical_is_pelvis_rotation():
+    out = _measure([{}, {"turn": 12.0}, {"turn": 25.0}])
+    assert out["pelvis_rotation_deg"] == pytest.approx(25.0, abs=1e-6)
+
+
+def test_head_shift_is_in_leg_lengths_so_it_does_not_depend_on_body_size_or_units():
+    frames = [{}, {"fwd_tilt": 30.0}, {}]
+    small, large = _measure(frames), _measure(frames, scale=180.0, shift=(5.0, -3.0, 200.0))
+    for name in FEATURES:
+        assert large[name] == pytest.approx(small[name], rel=1e-9, abs=1e-9)
+    # Head 0.7 above the pelvis tilted 30 deg moves 2 * 0.7 * sin(15 deg); leg = 0.9.
+    assert small["head_shift"] == pytest.approx(2 * 0.7 * np.sin(np.radians(15.0)) / 0.9, rel=1e-6)
+
+
+def test_each_window_is_measured_from_its_own_start():
+    positions = _recording([{}, {"side_tilt": 10.0}, {"side_tilt": 10.0}, {"side_tilt": 30.0}])
+    first, second = form_measures(positions, JOINTS, UP, "left", [(0, 1), (2, 3)])
+    assert first["trunk_side_change_deg"] == pytest.approx(10.0, abs=1e-6)
+    assert second["trunk_side_change_deg"] == pytest.approx(20.0, abs=1e-6)
+
+
+def test_missing_frames_are_ignored_not_propagated():
+    positions = _recording([{}, {"side_tilt": 8.0}, {}])
+    positions[1, JOINTS.index("head")] = np.nan
+    out = form_measures(positions, JOINTS, UP, "both", [(0, 2)])[0]
+    assert out["trunk_side_change_deg"] == pytest.approx(8.0, abs=1e-6)
+    assert np.isfinite(out["head_shift"])
+
+
+def test_two_dimensional_image_recordings_get_no_form_measures():
+    positions = _recording([{}, {"side_tilt": 10.0}])[:, :, :2]
+    out = form_measures(positions, JOINTS, (0.0, -1.0), "both", [(0, 1)])[0]
+    assert set(out) == set(FEATURES)
+    assert all(np.isnan(v) for v in out.values())
