@@ -48,6 +48,8 @@ def record_many(session: Session, entries: Iterable[Mapping[str, Any]], *,
                      "outcome": entry.get("outcome", "success"), "detail": entry.get("detail"),
                      "action": entry["action"], "resource_type": entry["resource_type"]})
     if rows:
+        if any(isinstance(pending, AuditEvent) for pending in session.new):
+            session.flush()  # events recorded before these (one by one) keep the earlier ids
         session.connection().execute(insert(AuditEvent.__table__), rows)
     return len(rows)
 
@@ -55,9 +57,8 @@ def record_many(session: Session, entries: Iterable[Mapping[str, Any]], *,
 def record_reads(session: Session, principal: Principal, *, resource_type: str,
                  member_ids: Iterable[str]) -> None:
     """One read event per member shown, so 'who looked at member X' has a complete answer."""
-    for member_id in member_ids:
-        record(session, principal, action="read", resource_type=resource_type,
-               resource_id=member_id, member_id=member_id)
+    record_many(session, ({"action": "read", "resource_type": resource_type, "resource_id": member_id,
+                           "member_id": member_id} for member_id in member_ids), principal=principal)
 
 
 def record_denied(db: Database, principal: Principal | None, *, action: str, resource_type: str,

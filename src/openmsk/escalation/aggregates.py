@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -29,7 +30,29 @@ def count_matches(matches: Iterable[Match]) -> list[Match]:
             if count >= rule.aggregate.at_least:
                 first = group[start].event.occurred_at.date().isoformat()
                 matched = f"{count} matching visits from {first} to {match.event.occurred_at.date().isoformat()}"
-                fired.append(Match(rule, match.event, rule.severity, matched, match.episode, match.notes))
+                fired.append(_fired(match, matched))
+    return fired
+
+
+# Count matches made before, by (the event's match, what it says): the same objects each time the batch
+# path re-evaluates a member's history, so the episodes' alerts are remembered (episodes._alert_of).
+# The entry keeps the source match (its id is not reused while the entry lives).
+_FIRED: dict[tuple[int, str], tuple[Match, Match]] = {}
+_FIRED_MAX = 50_000
+_FIRED_LOCK = threading.Lock()
+
+
+def _fired(match: Match, matched: str) -> Match:
+    key = (id(match), matched)
+    entry = _FIRED.get(key)
+    if entry is not None and entry[0] is match:
+        return entry[1]
+    rule = match.rule
+    fired = Match(rule, match.event, rule.severity, matched, match.episode, match.notes)
+    with _FIRED_LOCK:
+        while len(_FIRED) >= _FIRED_MAX:
+            del _FIRED[next(iter(_FIRED))]  # oldest first
+        _FIRED[key] = (match, fired)
     return fired
 
 

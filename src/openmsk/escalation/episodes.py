@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -97,7 +98,7 @@ def deduplicate_with_prior(
             else:
                 clusters.append([match])
         for cluster in clusters:
-            alert = _alert(cluster, actionable)
+            alert = _alert_of(cluster, actionable)
             every.append(alert)
             covering = _covering_prior(alert, cluster[0], prior_by_group.get(key, ()))
             if covering is not None:
@@ -127,6 +128,28 @@ def _covering_prior(alert: Alert, anchor: Match, prior: Iterable[Alert]) -> Aler
             if gap.total_seconds() >= 0 and gap <= anchor.rule.dedup_window:
                 return old
     return None
+
+
+# Alerts of clusters seen before, by the identities of their matches: the batch path re-evaluates each
+# member's history on every new record, and the engine hands back the same Match objects for the same
+# events, so an unchanged episode gives the same cluster. The entry keeps the matches (ids not reused).
+_ALERTS: dict[tuple[bool, int, ...], tuple[tuple[Match, ...], Alert]] = {}
+_ALERTS_MAX = 50_000
+_ALERTS_LOCK = threading.Lock()
+
+
+def _alert_of(cluster: list[Match], actionable: bool) -> Alert:
+    """`_alert`, remembered for clusters made of the same match objects."""
+    key = (actionable, *map(id, cluster))
+    entry = _ALERTS.get(key)
+    if entry is not None and all(a is b for a, b in zip(entry[0], cluster)):
+        return entry[1]
+    alert = _alert(cluster, actionable)
+    with _ALERTS_LOCK:
+        while len(_ALERTS) >= _ALERTS_MAX:
+            del _ALERTS[next(iter(_ALERTS))]  # oldest first
+        _ALERTS[key] = (tuple(cluster), alert)
+    return alert
 
 
 def _alert(cluster: list[Match], actionable: bool) -> Alert:

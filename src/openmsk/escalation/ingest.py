@@ -148,8 +148,10 @@ def _store_and_evaluate(session: Session, *, member_id: str, items: list[tuple[s
 
 def _apply(session: Session, member_id: str, engine: Engine, batch: list[ClinicalEvent], now: datetime,
            since: datetime) -> ProcessResult:
+    # Oldest first: `_same_episode_row` takes the first row holding a record, the same one on every run
+    # (PostgreSQL returns rows in heap order, which changes as rows are updated).
     existing = {a.dedup_key: a for a in session.scalars(select(EscalationAlert).where(
-        EscalationAlert.member_id == member_id))}
+        EscalationAlert.member_id == member_id).order_by(EscalationAlert.created_at, EscalationAlert.id))}
     return decide(session, existing, engine, batch, now, since, lambda alert: _insert(session, member_id, alert, now))
 
 

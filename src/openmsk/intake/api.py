@@ -15,7 +15,7 @@ from openmsk.intake import fhir, reassess, submit
 from openmsk.intake.models import IntakeSubmission
 from openmsk.intake.onboarding import CRISIS_RESOURCES
 from openmsk.intake.schemas import (
-    DraftRead, DraftWrite, DueRead, HoldRelease, IntakeCreate, IntakeRead, ReassessmentCreate,
+    CrisisResources, DraftRead, DraftWrite, DueRead, HoldRelease, IntakeCreate, IntakeRead, ReassessmentCreate,
     ReassessmentDraftRead, ReassessmentDraftWrite, ReassessmentRead, RoleRead, ScheduleWrite, ScoreRead, TaskRead,
 )
 from openmsk.intake.scoring import instrument_ids
@@ -156,7 +156,7 @@ def submit_reassessment(member_id: str, body: ReassessmentCreate, background: Ba
     if signal:
         background.add_task(emit_signals, queue, [signal])
     read = ReassessmentRead.model_validate(assessment)
-    read.crisis_resources = CRISIS_RESOURCES if signal else None
+    read.crisis_resources = CrisisResources.model_validate(CRISIS_RESOURCES) if signal else None
     return read
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -48,6 +49,11 @@ class Notification:
     queue: Any
     problem: str | None = None  # the body could not be read: answered once the feed is authenticated
     request_id: str | None = None
+
+    @cached_property
+    def carried(self) -> list[tuple[dict, str | None]]:
+        """`notification_resources` of the body, found once (several steps of a receive read them)."""
+        return notification_resources(self.body)
 
 
 @dataclass
@@ -90,7 +96,7 @@ def _items(carried: list[tuple[dict, str | None]], source: str) -> list[SourcedR
 
 def _import_alone(session: Session, note: Notification, feed: _Feed) -> set[str]:
     """Import one notification's resources with an importer of its own; the linked patients' ids."""
-    carried = notification_resources(note.body)
+    carried = note.carried
     if not carried:
         return set()
     importer = Importer(None, session=session, source_system=feed.base_url)
@@ -108,7 +114,7 @@ def _finish(note: Notification, feed: _Feed, linked: set[str], log_rows: list[di
     focus = uncovered_focus(note.body, note.focus)
     pulls = [{"feed_id": feed.id, "patient_id": patient_id} for patient_id in to_pull]
     pulls += [{"feed_id": feed.id, "focus": ref} for ref in focus]
-    imported = len(notification_resources(note.body))
+    imported = len(note.carried)
     log_rows.append({"id": new_id(), "direction": "notification", "endpoint": feed.base_url, "outcome": "success",
                      "attempts": 1, "created_at": utcnow(),
                      "detail": f"{imported} resources imported, {len(to_pull)} patients and "
@@ -117,8 +123,10 @@ def _finish(note: Notification, feed: _Feed, linked: set[str], log_rows: list[di
 
 
 def _feeds(session: Session, ids: set[str]) -> dict[str, _Feed]:
-    rows = session.execute(select(FeedSubscription.id, FeedSubscription.base_url, FeedSubscription.secret_digest)
-                           .where(FeedSubscription.id.in_(sorted(ids))))
+    # Core statements on the session's connection: the ORM's execution layer cost more than the queries.
+    rows = session.connection().execute(select(
+        FeedSubscription.id, FeedSubscription.base_url, FeedSubscription.secret_digest)
+        .where(FeedSubscription.id.in_(sorted(ids))))
     return {row[0]: _Feed(*row) for row in rows}
 
 
@@ -126,7 +134,7 @@ def _simple_refs(note: Notification) -> set[str] | None:
     """The `Patient/<id>` references of a notification that may share an import group, else None."""
     if note.problem or CONDITIONAL.search(note.raw):
         return None
-    carried = notification_resources(note.body)
+    carried = note.carried
     if not carried:
         return None
     refs = set()
@@ -151,7 +159,7 @@ def _simple_refs(note: Notification) -> set[str] | None:
 
 def _record_keys(note: Notification) -> set[tuple[str, str]]:
     return {(resource["resourceType"], references.local_reference(resource, full_url)[0])
-            for resource, full_url in notification_resources(note.body)}
+            for resource, full_url in note.carried}
 
 
 def receive_batch(session: Session, notes: list[Notification]) -> list[Received | Exception]:
@@ -183,7 +191,7 @@ def _import_together(session: Session, feed: _Feed, work: list[tuple[Notificatio
                      indexes: list[int]) -> list[tuple[int, set[str]]]:
     """Import simple notifications of one feed as few groups as the order of their records allows."""
     wanted = sorted({ref.removeprefix("Patient/") for _, refs in work for ref in refs})
-    members = dict(session.execute(select(PatientLink.patient_id, PatientLink.member_id).where(
+    members = dict(session.connection().execute(select(PatientLink.patient_id, PatientLink.member_id).where(
         PatientLink.source_system == feed.base_url, PatientLink.patient_id.in_(wanted))).all()) if wanted else {}
     chunks: list[list[int]] = [[]]
     keys: set[tuple[str, str]] = set()
@@ -202,7 +210,7 @@ def _import_together(session: Session, feed: _Feed, work: list[tuple[Notificatio
         for _, refs in (work[p] for p in chunk):
             for ref in refs:
                 importer.patient_members[ref] = members.get(ref.removeprefix("Patient/"))
-        items = [item for p in chunk for item in _items(notification_resources(work[p][0].body), feed.base_url)]
+        items = [item for p in chunk for item in _items(work[p][0].carried, feed.base_url)]
         importer.import_items(items, label=feed.base_url)
         if any(r.get("resource") == _WHOLE_GROUP_LOST for r in importer.summary.rejected):
             # A database error dropped the shared group: each on its own, so only the faulty one is lost.

@@ -219,9 +219,10 @@ class Importer:
                 for record_id, member_id in written:
                     if member_id:
                         group.by_member[member_id].append(record_id)
-                for member_id, ids in group.by_member.items():
-                    audit.record(session, self.actor, action="import", resource_type="ClinicalRecord",
-                                 member_id=member_id, detail={"records": len(ids), "source": self.source[:100]})
+                audit.record_many(session, [
+                    {"action": "import", "resource_type": "ClinicalRecord", "member_id": member_id,
+                     "detail": {"records": len(ids), "source": self.source[:100]}}
+                    for member_id, ids in group.by_member.items()], principal=self.actor)
         except SQLAlchemyError as exc:
             self.patient_members.clear()  # links made in the rolled-back savepoint are gone
             if not nested:

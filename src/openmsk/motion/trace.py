@@ -67,33 +67,64 @@ def jitter_weight(raw: np.ndarray, smooth: np.ndarray, span: float) -> float:
     return 1.0 / (1.0 + ratio * ratio)
 
 
+# Relative slack on the score bound in pick_side: float rounding moves score or bound by ~1e-12 at most.
+BOUND_SLACK = 1e-6
+
+
+def _rest_and_smoothness(x: np.ndarray,
+                         raw: np.ndarray | None) -> tuple[np.ndarray, tuple[float, float] | None, float]:
+    """A side's finite samples, their 2nd/98th percentiles (None under 3) and its score weight (<= 1)."""
+    finite = x[np.isfinite(x)]
+    if len(finite) < 3:
+        return finite, None, 0.0
+    low, high = np.percentile(finite, [2, 98]).tolist()
+    # An exercise signal rests near its start level; a stuck, glitching joint does not.
+    at_rest = float(np.mean(finite < low + 0.3 * (high - low)))
+    smooth = jitter_weight(raw, x, high - low) if raw is not None else 1.0
+    return finite, (low, high), at_rest * smooth
+
+
+def rises(x: np.ndarray) -> float:
+    """The sum of the signal's positive frame-to-frame steps (steps next to a gap are NaN: left out).
+
+    It bounds a side's score: complete windows lie inside finite runs and their start-to-peak spans do
+    not overlap, so their summed ranges are at most this, and the score weights them by at most 1.
+    """
+    steps = np.diff(x)
+    return float(np.sum(steps[steps > 0]))
+
+
 def pick_side(per_side: dict[str, np.ndarray], confs: dict[str, np.ndarray], spec: MotionSpec,
               raw: dict[str, np.ndarray] | None = None,
               found: dict[str, list[RepWindow]] | None = None) -> str:
     """The side whose signal holds the most rep-like movement (sum of complete rep ranges).
 
     A glitchy occluded joint can have a large raw range without clean reps, so range alone misleads:
-    the score also weighs how much of the time the signal rests and how smooth it is.
+    the score also weighs how much of the time the signal rests and how smooth it is. A side whose
+    bound (`rises`, then weighted) is under a score already found cannot win and is not segmented
+    (`found` then lacks it): the pick is the one scoring every side gives.
     """
-    scores = {}
-    for side, x in per_side.items():
-        finite = x[np.isfinite(x)]
-        low, high = np.percentile(finite, [2, 98]).tolist() if len(finite) >= 3 else (None, None)
-        every = segment(x, spec.min_excursion, None if low is None else (low, high))
+    total = {side: rises(x) for side, x in per_side.items()}
+    scores: dict[str, float] = {}
+    for side in sorted(per_side, key=lambda s: -total[s]):  # the likely winner first
+        x = per_side[side]
+        if scores and max(scores.values()) > total[side] * (1 + BOUND_SLACK):
+            continue
+        finite, percentiles, weight = _rest_and_smoothness(x, raw[side] if raw else None)
+        if scores and percentiles and max(scores.values()) > weight * total[side] * (1 + BOUND_SLACK):
+            continue
+        every = segment(x, spec.min_excursion, percentiles)
         if found is not None:
             found[side] = every
         windows = [w for w in every if w.complete]
         if not windows or not len(finite):
             scores[side] = 0.0
             continue
-        # An exercise signal rests near its start level; a stuck, glitching joint does not.
-        at_rest = float(np.mean(finite < low + 0.3 * (high - low)))
-        smooth = jitter_weight(raw[side], x, high - low) if raw else 1.0
         peaks, starts = np.array([(w.peak, w.start) for w in windows], dtype=np.intp).T
-        scores[side] = at_rest * smooth * sum((x[peaks] - x[starts]).tolist())  # summed in order, as floats
+        scores[side] = weight * sum((x[peaks] - x[starts]).tolist())  # summed in order, as floats
     if max(scores.values()) <= 0:
         return detect_side(per_side, confs)
-    return max(scores, key=lambda s: scores[s])
+    return max((s for s in per_side if s in scores), key=lambda s: scores[s])
 
 
 def build_trace(rec: Recording, spec: MotionSpec, live: bool = False, cols: JointColumns | None = None) -> Trace:
