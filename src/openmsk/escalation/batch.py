@@ -27,7 +27,7 @@ from openmsk.escalation.engine import Engine, monitoring_start
 from openmsk.escalation.episodes import Alert
 from openmsk.escalation.events import SUPPORTED_TYPES, ClinicalEvent, normalize
 from openmsk.escalation.ingest import (
-    ProcessResult, _event_of, _for_member, _is_relevant, _source_key, decide,
+    ProcessResult, decide, event_of, for_member, is_relevant, source_key_of,
 )
 from openmsk.escalation.models import ClinicalEventRecord, EscalationAlert
 from openmsk.escalation.rulestore import engine_for
@@ -100,7 +100,7 @@ def _round(session: Session, engine: Engine, work: dict[str, list[dict[str, Any]
             if resource.get("resourceType") not in SUPPORTED_TYPES:
                 continue  # Patient, Claim, ...: nothing any rule can read
             event = normalize(resource)
-            events[_source_key(resource, event)] = (resource, _for_member(event, member_id))
+            events[source_key_of(resource, event)] = (resource, for_member(event, member_id))
     _store_events(session, engine, fresh, now, source)
     members = sorted(fresh)
     batch_keys = {(member_id, key) for member_id, events in fresh.items() for key in events}
@@ -164,13 +164,13 @@ def _history(connection, members: list[str], batch_keys: set[tuple[str, str]]) -
         for record in connection.execute(select(_EVENTS.c.id, _EVENTS.c.member_id, _EVENTS.c.resource_type,
                                                 _EVENTS.c.updated_at, _EVENTS.c.payload)
                                          .where(_EVENTS.c.id.in_(missing[start:start + 1000]))):
-            _remember((record.id, record.updated_at), _event_of(record))
+            _remember((record.id, record.updated_at), event_of(record))
     for row in stored:
         event = _NORMALIZED.get((row.id, row.updated_at))
         if event is None:  # evicted meanwhile by another thread's batch: read it again
             record = connection.execute(select(_EVENTS.c.member_id, _EVENTS.c.resource_type, _EVENTS.c.payload)
                                         .where(_EVENTS.c.id == row.id)).one()
-            event = _event_of(record)
+            event = event_of(record)
         history[row.member_id].append(event)
     return history
 
@@ -199,7 +199,7 @@ def _store_events(session: Session, engine: Engine, fresh: dict, now: datetime, 
     rows = []
     for member_id, events in fresh.items():
         for key, (payload, event) in events.items():
-            relevant = _is_relevant(engine, event)
+            relevant = is_relevant(engine, event)
             # Only records a rule may read again keep their content; the interop store keeps every original.
             rows.append({"id": new_id(), "member_id": member_id, "source": source, "source_key": key,
                          "resource_type": event.resource_type, "occurred_at": event.occurred_at,

@@ -46,26 +46,30 @@ def enrolled_at(member: Member) -> datetime:
     return datetime.combine(member.program_start, time.min, tzinfo=UTC)
 
 
-def _source_key(resource: dict[str, Any], event: ClinicalEvent) -> str:
+def source_key_of(resource: dict[str, Any], event: ClinicalEvent) -> str:
+    """The key one source record is stored under: the same record re-imported gets the same key."""
     if event.resource_id:
         return event.resource[:200]
     digest = hashlib.sha256(json.dumps(resource, sort_keys=True, default=str).encode()).hexdigest()[:24]
     return f"{event.resource_type}/sha256-{digest}"
 
 
-def _event_of(record: ClinicalEventRecord) -> ClinicalEvent:
+def event_of(record: ClinicalEventRecord) -> ClinicalEvent:
+    """The event a stored record holds, for the member it belongs to."""
     payload = record.payload
     if record.resource_type == "Signal":
         return signal_event(payload["kind"], record.member_id, parse_datetime(payload["occurred_at"]),
                             payload["signal_id"], payload.get("text", ""))
-    return _for_member(normalize(payload), record.member_id)
+    return for_member(normalize(payload), record.member_id)
 
 
-def _for_member(event: ClinicalEvent, member_id: str) -> ClinicalEvent:
+def for_member(event: ClinicalEvent, member_id: str) -> ClinicalEvent:
+    """The event as the member's, without the not-our-patient problem (the import linked it)."""
     return replace(event, patient=member_id, problems=tuple(p for p in event.problems if p != _NOT_OURS))
 
 
-def _is_relevant(engine: Engine, event: ClinicalEvent) -> bool:
+def is_relevant(engine: Engine, event: ClinicalEvent) -> bool:
+    """Whether a rule may read the event again later (it is kept in the member's history)."""
     # Medications stay in the history even when they match nothing: overlap rules look them up later.
     return event.resource_type in ("MedicationRequest", "MedicationStatement", "Signal") or bool(
         engine.compiled.match(event))
@@ -81,7 +85,7 @@ def process_resources(session: Session, *, member_id: str, resources: list[dict[
         if resource.get("resourceType") not in SUPPORTED_TYPES:
             continue  # Patient, Claim, ...: nothing any rule can read
         event = normalize(resource)
-        pairs.append((_source_key(resource, event), resource, _for_member(event, member_id)))
+        pairs.append((source_key_of(resource, event), resource, for_member(event, member_id)))
     return _store_and_evaluate(session, member_id=member_id, items=pairs, now=now or utcnow(), source=source)
 
 
@@ -134,12 +138,12 @@ def _store_and_evaluate(session: Session, *, member_id: str, items: list[tuple[s
             stored[key] = record
         record.resource_type, record.occurred_at, record.status = event.resource_type, event.occurred_at, event.status
         record.codes = [list(code) for code in event.codes]
-        record.relevant, record.updated_at = _is_relevant(engine, event), now
+        record.relevant, record.updated_at = is_relevant(engine, event), now
         # Only records a rule may read again keep their content; the interop store keeps every original.
         record.problems, record.payload = list(event.problems), payload if record.relevant else {}
         fresh[key] = event
     session.flush()  # SQLite: the first write takes the database lock, so the history read below is current
-    history = [_event_of(r) for r in session.scalars(select(ClinicalEventRecord).where(
+    history = [event_of(r) for r in session.scalars(select(ClinicalEventRecord).where(
         ClinicalEventRecord.member_id == member_id, ClinicalEventRecord.relevant.is_(True),
         ClinicalEventRecord.source_key.not_in(keys)))]
     batch = list(fresh.values()) + history
