@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -21,8 +20,7 @@ from openmsk.interop.fhir_files import (
     NDJSON_SUFFIXES, ReadProblem, SourcedResource, expand_paths, iter_file, looks_like_directory,
 )
 from openmsk.interop.import_rows import RowMaker, gc_paused
-from openmsk.interop.linking import link_patient, resolve_org
-from openmsk.interop.models import PatientLink
+from openmsk.interop.linking import link_patient, linked_member, resolve_org
 from openmsk.interop.normalize import NORMALIZED_TYPES, validate
 
 FILE_SOURCE = "urn:openmsk:source:files"
@@ -304,8 +302,8 @@ class Importer:
         if not patient_ref or not patient_ref.startswith("Patient/"):
             return None
         if patient_ref not in self.patient_members:
-            self.patient_members[patient_ref] = session.scalar(select(PatientLink.member_id).where(
-                PatientLink.source_system == self.source, PatientLink.patient_id == patient_ref[8:]))
+            self.patient_members[patient_ref] = linked_member(session, source_system=self.source,
+                                                              patient_id=patient_ref[8:])
         return self.patient_members[patient_ref]
 
     def _link(self, session, patient: dict[str, Any], ref: str, group: _Group) -> None:

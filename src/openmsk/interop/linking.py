@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import bindparam, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from openmsk.auth import audit
@@ -20,6 +21,24 @@ from openmsk.members.models import Member, Organization
 
 DEFAULT_ORG = "FHIR import (pilot)"
 MAX_CANDIDATES = 50
+_LINKS = PatientLink.__table__
+_IDENTIFIERS = MemberIdentifier.__table__
+# Built once: an import links every Patient it reads, and building and compiling these statements
+# (and loading ORM objects) cost more than the queries themselves.
+_FIND_LINK = select(_LINKS.c.id, _LINKS.c.status, _LINKS.c.member_id).where(
+    _LINKS.c.source_system == bindparam("source_system"), _LINKS.c.patient_id == bindparam("patient_id"))
+_FIND_IDENTIFIERS = select(_IDENTIFIERS.c.system, _IDENTIFIERS.c.value, _IDENTIFIERS.c.member_id).where(
+    tuple_(_IDENTIFIERS.c.system, _IDENTIFIERS.c.value).in_(bindparam("keys", expanding=True)))
+_ADD_LINK = insert(_LINKS)
+_SET_LINK = update(_LINKS).where(_LINKS.c.id == bindparam("link_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Where a provider's Patient stands: linked to a member, awaiting review, unmatched or rejected."""
+
+    member_id: str | None
+    status: str
 
 
 def _save_identifiers(session: Session, member_id: str, idents: list[tuple[str, str]]) -> None:
@@ -27,31 +46,37 @@ def _save_identifiers(session: Session, member_id: str, idents: list[tuple[str, 
         return
     rows = [{"id": hashlib.sha1(f"{s}|{v}".encode()).hexdigest()[:36], "member_id": member_id,
              "system": s, "value": v} for s, v in idents]
-    stmt = _insert(session)(MemberIdentifier.__table__).values(rows)
-    session.execute(stmt.on_conflict_do_nothing(index_elements=["system", "value"]))
+    stmt = _insert(session)(_IDENTIFIERS).on_conflict_do_nothing(index_elements=["system", "value"])
+    session.connection().execute(stmt, rows)
 
 
 def _by_identifier(session: Session, idents: list[tuple[str, str]]) -> str | None:
     """The member of the first identifier (in the Patient's order) that one is known for."""
     if not idents:
         return None
-    found = dict(((system, value), member_id) for system, value, member_id in session.execute(
-        select(MemberIdentifier.system, MemberIdentifier.value, MemberIdentifier.member_id).where(
-            tuple_(MemberIdentifier.system, MemberIdentifier.value).in_(idents))))
+    found = {(system, value): member_id for system, value, member_id
+             in session.connection().execute(_FIND_IDENTIFIERS, {"keys": idents})}
     return next((found[key] for key in idents if key in found), None)
 
 
+_CANDIDATE_COLUMNS = select(Member.id, Member.given_name, Member.family_name, Member.birth_date, Member.sex)
+_SAME_BIRTH_DATE = Member.birth_date == bindparam("birth_date")
+_SAME_FAMILY = func.lower(Member.family_name) == bindparam("family")
+# Members sharing the birth date or the family name: one statement for each of the fields present.
+_CANDIDATES = {
+    (True, True): _CANDIDATE_COLUMNS.where(or_(_SAME_BIRTH_DATE, _SAME_FAMILY)).limit(MAX_CANDIDATES),
+    (True, False): _CANDIDATE_COLUMNS.where(_SAME_BIRTH_DATE).limit(MAX_CANDIDATES),
+    (False, True): _CANDIDATE_COLUMNS.where(_SAME_FAMILY).limit(MAX_CANDIDATES),
+}
+
+
 def _best_candidate(session: Session, demo: matching.Demographics) -> tuple[str | None, float]:
-    clauses = []
-    if demo.birth_date:
-        clauses.append(Member.birth_date == demo.birth_date)
-    if demo.family:
-        clauses.append(func.lower(Member.family_name) == demo.family.strip().lower())
-    if not clauses:
+    key = (bool(demo.birth_date), bool(demo.family))
+    if key not in _CANDIDATES:
         return None, 0.0
     best: tuple[str | None, float] = (None, 0.0)
-    candidates = session.execute(select(Member.id, Member.given_name, Member.family_name, Member.birth_date,
-                                        Member.sex).where(or_(*clauses)).limit(MAX_CANDIDATES))
+    candidates = session.connection().execute(_CANDIDATES[key], {"birth_date": demo.birth_date,
+                                                                 "family": demo.family.strip().lower()})
     for member_id, given, family, born, sex in candidates:
         score = matching.match_score(demo, matching.Demographics(given, family, born, sex))
         if score > best[1]:
@@ -100,14 +125,21 @@ def _enroll(session: Session, patient: dict[str, Any], demo: matching.Demographi
     return member.id
 
 
+def linked_member(session: Session, *, source_system: str, patient_id: str) -> str | None:
+    """The member a provider's Patient is linked to, if any."""
+    found = session.connection().execute(_FIND_LINK, {"source_system": source_system,
+                                                      "patient_id": patient_id}).first()
+    return found.member_id if found is not None else None
+
+
 def link_patient(session: Session, *, source_system: str, patient: dict[str, Any], create_members: bool,
-                 org_id: str | None, actor: Principal | None) -> PatientLink:
+                 org_id: str | None, actor: Principal | None) -> Link:
     """The link for this Patient, matching (and enrolling when asked) the first time it is seen."""
     patient_id = str(patient.get("id") or "")
-    link = session.scalar(select(PatientLink).where(PatientLink.source_system == source_system,
-                                                    PatientLink.patient_id == patient_id))
-    if link is not None and (link.status in ("linked", "review", "rejected") or not create_members):
-        return link
+    connection = session.connection()
+    found = connection.execute(_FIND_LINK, {"source_system": source_system, "patient_id": patient_id}).first()
+    if found is not None and (found.status in ("linked", "review", "rejected") or not create_members):
+        return Link(found.member_id, found.status)
     idents = matching.identifiers(patient)
     demo = matching.patient_demographics(patient)
     member_id, method, score, candidate = _by_identifier(session, idents), "identifier", 1.0, None
@@ -124,17 +156,18 @@ def link_patient(session: Session, *, source_system: str, patient: dict[str, Any
                             org_id=org_id, actor=actor)
         if member_id:
             status, method, score = "linked", "created", None
-    if link is None:
-        link = PatientLink(source_system=source_system, patient_id=patient_id)
-        session.add(link)
-    link.member_id, link.candidate_member_id, link.status, link.method, link.score = (
-        member_id, candidate, status, method, score)
+            session.flush()  # the enrolled member's row exists before the link refers to it
+    values = {"member_id": member_id, "candidate_member_id": candidate, "status": status, "method": method,
+              "score": score}
+    if found is None:
+        connection.execute(_ADD_LINK, {"source_system": source_system, "patient_id": patient_id, **values})
+    else:
+        connection.execute(_SET_LINK, {"link_id": found.id, **values})
     if member_id:
         _save_identifiers(session, member_id, idents)
-        audit.record(session, actor, action="link", resource_type="FhirPatientLink", member_id=member_id,
-                     detail={"method": method})
-    session.flush()
-    return link
+        audit.record_many(session, [{"action": "link", "resource_type": "FhirPatientLink", "member_id": member_id,
+                                     "detail": {"method": method}}], principal=actor)
+    return Link(member_id, status)
 
 
 def review_queue(session: Session) -> list[PatientLink]:

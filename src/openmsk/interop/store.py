@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -103,24 +103,40 @@ def _copy_text(value: str | None) -> str:
     return value
 
 
+def _copy_head(values: tuple) -> str:
+    return "\t".join([_copy_text(v) for v in values])
+
+
+def _copy_body(body: bytes | str) -> bytes:
+    if isinstance(body, str):
+        body = body.encode()
+    if b"\n" in body or b"\t" in body or b"\r" in body:  # indented JSON text: escape it all
+        return _copy_text(body.decode()).encode()
+    return body.replace(b"\\", b"\\\\")  # compact JSON: backslashes are the only characters to escape
+
+
 def _copy_buffer(rows: Sequence[dict[str, Any]]) -> bytes:
-    lines = []
-    head_of = _HEAD
-    tabs = len(_COLUMNS) - 2
-    for row in rows:
-        values = head_of(row)
-        head = "\t".join(["\\N" if v is None else v for v in values])
-        # Fast path: no field needs escaping (each NULL marker holds the only backslashes).
-        if head.count("\\") != values.count(None) or head.count("\t") != tabs or "\n" in head or "\r" in head:
-            head = "\t".join([_copy_text(v) for v in values])
-        body = row["resource_json"]
-        if isinstance(body, str):
-            body = body.encode()
-        if b"\n" in body or b"\t" in body or b"\r" in body:  # indented JSON text: escape it all
-            body = _copy_text(body.decode()).encode()
-        elif b"\\" in body:  # compact JSON: backslashes are the only characters to escape
-            body = body.replace(b"\\", b"\\\\")
-        lines.append(head.encode() + b"\t" + body)
+    """The rows in COPY text format, one line each; escaping is checked once for the whole batch."""
+    if not rows:
+        return b""
+    values = [_HEAD(row) for row in rows]
+    heads = "\n".join(["\t".join(["\\N" if v is None else v for v in row]) for row in values])
+    nulls = sum([row.count(None) for row in values])
+    # Fast path: no field needs escaping (the NULL markers hold the only backslashes, the separators
+    # the only tabs and newlines).
+    if (heads.count("\\") != nulls or heads.count("\t") != len(rows) * (len(_COLUMNS) - 2)
+            or heads.count("\n") != len(rows) - 1 or "\r" in heads):
+        heads = "\n".join([_copy_head(row) for row in values])
+    bodies = [row["resource_json"] for row in rows]
+    try:
+        joined = b"\n".join(bodies)
+    except TypeError:  # some text among the bytes
+        joined = None
+    if joined is None or joined.count(b"\n") != len(rows) - 1 or b"\t" in joined or b"\r" in joined:
+        bodies = [_copy_body(body) for body in bodies]
+    elif b"\\" in joined:
+        bodies = [body.replace(b"\\", b"\\\\") for body in bodies]
+    lines = [head + b"\t" + body for head, body in zip(heads.encode().split(b"\n"), bodies, strict=True)]
     lines.append(b"")
     return b"\n".join(lines)
 
@@ -193,13 +209,16 @@ def save_directory(session: Session, entries: dict[str, str]) -> None:
         session.execute(stmt.on_conflict_do_nothing(index_elements=["query"]))
 
 
+_RECORDS = ClinicalRecord.__table__
+_ATTACH = (update(_RECORDS).where(_RECORDS.c.source_system == bindparam("by_source"),
+                                  _RECORDS.c.patient_ref == bindparam("by_patient_ref"), _RECORDS.c.member_id.is_(None))
+           .values(member_id=bindparam("to_member")).returning(_RECORDS.c.id))
+
+
 def attach_member(session: Session, *, source_system: str, patient_ref: str, member_id: str) -> list[str]:
     """Give records already stored for a provider's patient to the member they now link to."""
-    stmt = (update(ClinicalRecord).where(
-        ClinicalRecord.source_system == source_system, ClinicalRecord.patient_ref == patient_ref,
-        ClinicalRecord.member_id.is_(None)).values(member_id=member_id).returning(ClinicalRecord.id)
-        .execution_options(synchronize_session=False))
-    return list(session.scalars(stmt))
+    return list(session.connection().execute(_ATTACH, {"by_source": source_system, "by_patient_ref": patient_ref,
+                                                       "to_member": member_id}).scalars())
 
 
 def records_by_ids(session: Session, *, record_ids: Iterable[str]) -> list[tuple[str, str, dict]]:
