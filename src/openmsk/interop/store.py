@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -191,15 +192,15 @@ def save_directory(session: Session, entries: dict[str, str]) -> None:
     items = [{"id": uuid5_text(q), "query": q[:512], "reference": r[:255]}
              for q, r in entries.items()]
     if session.get_bind().dialect.name == "postgresql":
-        # One prepared statement sent in a pipeline: no per-batch SQL text to build and parse.
         connection = session.connection().connection.driver_connection
-        # One statement with three array parameters, whatever the number of entries.
-        sql = ("INSERT INTO fhir_directory_entries (id, query, reference) "
-               "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[]) ON CONFLICT (query) DO NOTHING")
+        # One statement with one JSON parameter, whatever the number of entries: the driver adapts
+        # text arrays element by element in Python, orjson writes the document in one call.
+        sql = ("INSERT INTO fhir_directory_entries (id, query, reference) SELECT id, query, reference "
+               "FROM json_to_recordset(%s::json) AS incoming(id text, query text, reference text) "
+               "ON CONFLICT (query) DO NOTHING")
         try:
             with connection.cursor() as cursor:
-                cursor.execute(sql, ([i["id"] for i in items], [i["query"] for i in items],
-                                     [i["reference"] for i in items]))
+                cursor.execute(sql, (orjson.dumps(items).decode(),))
         except connection.Error as exc:
             raise DBAPIError(sql, None, exc) from exc
         return
