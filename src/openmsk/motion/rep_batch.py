@@ -12,6 +12,8 @@ import numpy as np
 from openmsk.motion.measures import (ERROR_PENALTY, HOLD_FRACTION, RepResult, heel_height, knee_ankle_ratio,
                                      pelvic_obliquity, trunk_angles)
 from openmsk.motion.recording import JointColumns, Recording, joint_columns
+from openmsk.motion.form_measures import RepSamples, sampled_features
+from openmsk.motion.form_model import FormModel, form_models
 from openmsk.motion.frame_spans import spans
 from openmsk.motion.segmentation import RepWindow
 from openmsk.motion.signals import SIDES
@@ -163,7 +165,12 @@ def rep_results(rec: Recording, trace: Trace, windows: list[RepWindow], spec: Mo
                     np.array([(w.complete, w.reason == "no_return") for w in windows], dtype=bool).T))}
     c["down_s"], c["hold_s"], c["up_s"] = tempo_columns(t, x, start, peak, end)
     pairs = bounds(windows)
-    features = feature_columns(rec, view, pairs, cols)
+    model = form_model_for(rec, spec)
+    if model is None:
+        features = feature_columns(rec, view, pairs, cols)
+    else:  # the model was fitted on these measures read at its samples; the checks read them too
+        samples = RepSamples(rec.positions, rec.joint_names, rec.up, start, end)
+        features = sampled_features(samples, view)
     symmetry = [None] * len(windows)
     peaks = peak_columns(trace, pairs)
     if peaks:
@@ -171,6 +178,14 @@ def rep_results(rec: Recording, trace: Trace, windows: list[RepWindow], spec: Mo
         symmetry = _symmetry([p - trace.per_side[s][start] for p, s in zip(peaks, SIDES, strict=True)])
     hits = check_hits(spec, target, c, features)
     found = [[check for check, hit in hits if hit[i]] for i in range(len(windows))] if hits else [[]] * len(windows)
+    if model is None:
+        faulty = [bool(hit) for hit in found]
+    else:
+        # A fitted model judges correctness; its finding is reported as an error only when no check
+        # already names what is wrong.
+        faulty = model.incorrect({"peak_value": c["peak_value"], "rom": c["rom"], **features}, samples,
+                                 trace.side).tolist()
+        found = [hit or [PATTERN_CHECK] if wrong else hit for hit, wrong in zip(found, faulty, strict=True)]
     quality = depth_share(spec, target, spec.start_range[1], c) - ERROR_PENALTY * np.array([len(h) for h in found])
     quality = round3(np.where(quality > 0.0, quality, 0.0))  # max(0.0, q) as Python's max picks it
     keys = list(features)
@@ -180,5 +195,17 @@ def rep_results(rec: Recording, trace: Trace, windows: list[RepWindow], spec: Mo
     return [RepResult(*values, complete=w.complete, partial_reason=w.reason, side=side, symmetry=sym,
                       features=dict(zip(keys, row)), errors=[check.code for check in hit],
                       cues=[check.cue for check in hit],
-                      quality=q, correct=w.complete and not hit)
-            for w, values, row, sym, hit, q in zip(windows, scalars, rows, symmetry, found, quality, strict=True)]
+                      quality=q, correct=w.complete and not wrong)
+            for w, values, row, sym, hit, q, wrong in zip(windows, scalars, rows, symmetry, found, quality, faulty,
+                                                          strict=True)]
+
+
+# The error a fitted form model reports when it reads a rep as incorrect and no check names why.
+PATTERN_CHECK = FormCheck("form_pattern", "This rep moved differently from the reference pattern; "
+                          "your physical therapist can review it with you", {})
+
+
+def form_model_for(rec: Recording, spec: MotionSpec) -> FormModel | None:
+    """The exercise's fitted form model (`form_model`) when it may judge this recording."""
+    model = form_models().get(spec.id)
+    return model if model is not None and model.applies_to(rec.source, rec.positions, rec.joint_names) else None

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from openmsk.motion.form_measures import FEATURES, form_measures
+from openmsk.motion.form_measures import FEATURES, TRAJECTORIES, form_measures, rep_trajectories, sample_frames
+from openmsk.motion.form_model import balanced_weights, fit_linear_form_model, fit_template, template_distance
 from openmsk.motion.recording import JOINTS
 
 UP = (0.0, 1.0, 0.0)
@@ -106,3 +107,68 @@ def test_two_dimensional_image_recordings_get_no_form_measures():
     out = form_measures(positions, JOINTS, (0.0, -1.0), "both", [(0, 1)])[0]
     assert set(out) == set(FEATURES)
     assert all(np.isnan(v) for v in out.values())
+
+
+def _trajectories(frames: list[dict], side: str = "both", relative: bool = False, samples: int = 5) -> np.ndarray:
+    return rep_trajectories(_recording(frames), JOINTS, UP, side, [(0, len(frames) - 1)], samples, relative)[0]
+
+
+def test_rep_trajectories_are_joint_angles_at_time_normalised_samples():
+    frames = [{"thigh": 0.0}, {"thigh": 30.0}, {"thigh": 60.0}, {"thigh": 90.0}, {"thigh": 60.0}, {"thigh": 30.0},
+              {"thigh": 0.0}, {"thigh": 0.0}, {"thigh": 0.0}]
+    out = _trajectories(frames, samples=5)
+    knee = out[TRAJECTORIES.index("knee_deg")]
+    # Shin stays vertical, so the knee's inner angle is 180 minus the thigh angle; the 5 samples of 9
+    # frames are frames 0, 2, 4, 6 and 8.
+    assert knee == pytest.approx([180.0, 120.0, 120.0, 180.0, 180.0], abs=1e-6)
+    assert out[TRAJECTORIES.index("trunk_deg")] == pytest.approx([0.0] * 5, abs=1e-6)
+
+
+def test_samples_are_the_nearest_frames_to_evenly_spaced_times_and_cover_short_reps_whole():
+    frames = sample_frames(np.array([0, 10]), np.array([3, 30]), samples=5)
+    assert frames.tolist() == [[0, 1, 2, 2, 3], [10, 15, 20, 25, 30]]
+
+
+def test_relative_trajectories_start_at_zero_so_a_habitual_posture_is_no_deviation():
+    bent = _trajectories([{"fwd_tilt": 10.0}, {"fwd_tilt": 30.0}], relative=True)
+    upright = _trajectories([{}, {"fwd_tilt": 20.0}], relative=True)
+    assert bent[TRAJECTORIES.index("trunk_deg")] == pytest.approx(upright[TRAJECTORIES.index("trunk_deg")], abs=1e-6)
+
+
+def test_the_working_side_is_read_from_the_side_that_moves():
+    frames = [{}, {"side_tilt": 10.0}]
+    left, right = _trajectories(frames, side="left"), _trajectories(frames, side="right")
+    row = TRAJECTORIES.index("trunk_side_deg")
+    # The same lean is towards one working side and away from the other.
+    assert left[row][-1] == pytest.approx(-right[row][-1], abs=1e-6)
+    assert abs(left[row][-1]) == pytest.approx(10.0, abs=1e-6)
+
+
+def test_template_distance_is_zero_at_the_template_and_counts_in_spreads():
+    reps = np.array([[[0.0, 0.0, 0.0]], [[4.0, 4.0, 4.0]]])  # 2 reps, 1 trajectory, 3 samples
+    mean, spread = fit_template(reps)
+    assert mean[0] == pytest.approx([2.0, 2.0, 2.0])
+    assert spread[0] == pytest.approx([2.0, 2.0, 2.0])
+    assert template_distance(mean, mean, spread) == pytest.approx([0.0])
+    assert template_distance(mean + 6.0, mean, spread) == pytest.approx([3.0])
+    # A spread under the floor does not turn a tiny deviation into a large one.
+    assert template_distance(mean + 0.5, mean, spread * 0.01, floor=1.0) == pytest.approx([0.5])
+
+
+def test_balanced_weights_give_each_subject_and_label_the_same_total():
+    groups = np.array([1, 1, 1, 1, 2, 2])
+    incorrect = np.array([True, False, False, False, True, False])
+    w = balanced_weights(incorrect, groups)
+    for g in (1, 2):
+        for label in (False, True):
+            assert w[(groups == g) & (incorrect == label)].sum() == pytest.approx(len(w) / 4)
+
+
+def test_linear_form_model_separates_reps_on_the_feature_that_differs_and_fills_missing_values():
+    rng = np.random.default_rng(1)
+    incorrect = np.repeat([False, True], 40)
+    x = np.column_stack([np.where(incorrect, 3.0, 0.0) + rng.normal(0, 1, 80), rng.normal(0, 1, 80)])
+    model = fit_linear_form_model(x, incorrect, np.tile([1, 2], 40), ("lean", "noise"))
+    assert np.mean((model.score(x) > 0) == incorrect) > 0.9
+    assert abs(model.coef[0]) > 3 * abs(model.coef[1])
+    assert np.isfinite(model.score(np.array([[np.nan, 0.0]]))).all()
