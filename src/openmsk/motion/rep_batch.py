@@ -9,12 +9,12 @@ import warnings
 
 import numpy as np
 
-from openmsk.motion.measures import (ERROR_PENALTY, HOLD_FRACTION, RepResult, heel_height, knee_ankle_ratio,
-                                     pelvic_obliquity, trunk_angles)
-from openmsk.motion.recording import JointColumns, Recording, joint_columns
 from openmsk.motion.form_measures import RepSamples, sampled_features
 from openmsk.motion.form_model import FormModel, form_models
 from openmsk.motion.frame_spans import spans
+from openmsk.motion.measures import (ERROR_PENALTY, HOLD_FRACTION, RepResult, heel_height, knee_ankle_ratio,
+                                     pelvic_obliquity, trunk_angles)
+from openmsk.motion.recording import JointColumns, Recording, joint_columns
 from openmsk.motion.segmentation import RepWindow
 from openmsk.motion.signals import SIDES
 from openmsk.motion.specs import FormCheck, MotionSpec
