@@ -66,6 +66,9 @@ class RepSamples:
             # stays in cache while it is read), already laid out coordinates x samples x reps.
             block = np.take(cube.reshape(-1, cube.shape[2]), self.frames, axis=1).reshape(len(names), 3, *self.frames.shape)
             self._cache.update(zip(names, block, strict=True))
+            self._block: np.ndarray | None = block
+        else:
+            self._block = None
 
     def __call__(self, name: str) -> np.ndarray:
         """One joint's float[3, samples, reps] positions."""
@@ -75,6 +78,12 @@ class RepSamples:
             # sum over them is then a plain vector addition.
             joint = self._cache[name] = np.take(self._positions[:, self._names.index(name), :].T, self.frames, axis=1)
         return joint
+
+    def stack(self, names: list[str]) -> np.ndarray:
+        """float[3, len(names), samples, reps]: several joints at once."""
+        if self._block is not None:
+            return self._block[[self._names.index(n) for n in names]].transpose(1, 0, 2, 3)
+        return np.stack([self(n) for n in names], axis=1)
 
     @property
     def trunk(self) -> np.ndarray:
@@ -192,6 +201,15 @@ def _leg_length(s: RepSamples) -> float:
     return _median(both)
 
 
+# Each joint angle as the two vectors it lies between, (a - b) and (c - d); "{k}" is the side.
+_ANGLE_VECTORS = {
+    "knee": ("{k}_hip", "{k}_knee", "{k}_ankle", "{k}_knee"),
+    "hip": ("neck", "pelvis", "{k}_knee", "{k}_hip"),
+    "shoulder": ("pelvis", "neck", "{k}_elbow", "{k}_shoulder"),
+    "elbow": ("{k}_shoulder", "{k}_elbow", "{k}_wrist", "{k}_elbow"),
+}
+
+
 def trajectories(s: RepSamples, side: str, names: tuple[str, ...] = TRAJECTORIES,
                  relative: bool = True) -> np.ndarray:
     """float[reps, len(names), samples] joint angles in degrees (each minus its first sample when `relative`).
@@ -199,33 +217,23 @@ def trajectories(s: RepSamples, side: str, names: tuple[str, ...] = TRAJECTORIES
     `relative` makes a habitual start posture no deviation.
     """
     work, other = ("left", "right") if side in ("left", "both") else ("right", "left")
-    trunk = s.trunk
-    pairs, tilt_row = [], None
-    for i, name in enumerate(names):
-        k = other if name.startswith("other_") else work
-        joint = name.removeprefix("other_").removesuffix("_deg")
-        if joint == "knee":
-            pairs.append((s(f"{k}_hip") - s(f"{k}_knee"), s(f"{k}_ankle") - s(f"{k}_knee")))
-        elif joint == "hip":
-            pairs.append((trunk, s(f"{k}_knee") - s(f"{k}_hip")))
-        elif joint == "shoulder":
-            pairs.append((-trunk, s(f"{k}_elbow") - s(f"{k}_shoulder")))
-        elif joint == "elbow":
-            pairs.append((s(f"{k}_shoulder") - s(f"{k}_elbow"), s(f"{k}_wrist") - s(f"{k}_elbow")))
-        elif joint == "trunk":
-            pairs.append((trunk, np.broadcast_to(s.up, trunk.shape)))
-        else:
-            tilt_row = i
     samples, reps = s.frames.shape
     out = np.empty((len(names), samples, reps))
-    if pairs:
-        # Every angle in one pass over stacked vectors: a few large array operations, not many small ones.
-        u = np.stack([p[0] for p in pairs], axis=1)
-        v = np.stack([p[1] for p in pairs], axis=1)
-        rows = [i for i in range(len(names)) if i != tilt_row]
-        out[rows] = _degrees(_cos(u, v))
-    if tilt_row is not None:  # signed towards the working side, so either side's lean reads the same
-        out[tilt_row] = s.side_tilt * (-1.0 if work == "left" else 1.0)
+    rows, ends = [], []
+    for i, name in enumerate(names):
+        joint = name.removeprefix("other_").removesuffix("_deg")
+        if joint in _ANGLE_VECTORS:
+            k = other if name.startswith("other_") else work
+            rows.append(i)
+            ends.append([end.format(k=k) for end in _ANGLE_VECTORS[joint]])
+        elif joint == "trunk":
+            out[i] = _degrees(_cos(s.trunk, s.up))
+        else:  # trunk_side: signed towards the working side, so either side's lean reads the same
+            out[i] = s.side_tilt * (-1.0 if work == "left" else 1.0)
+    if rows:
+        # Every joint angle in one pass: four gathers and a few large array operations, not many small ones.
+        a, b, c, d = (s.stack([e[j] for e in ends]) for j in range(4))
+        out[rows] = _degrees(_cos(a - b, c - d))
     if relative:
         out -= out[:, :1]
     return out.transpose(2, 0, 1)
