@@ -278,3 +278,24 @@ def test_awkward_text_survives_the_bulk_write_unchanged(db, tmp_path):
     assert stored["subject"]["reference"].startswith("Patient/")
     assert json.loads(row.provenance)["file"].endswith("awkward\tname.json")
     assert import_paths(db, [tmp_path / "awkward\tname.json"]).written == 0
+
+
+def test_an_unmatched_patient_enrolled_by_a_later_import_gets_the_records_already_stored(db, tmp_path):
+    build_clinic(db)  # clinicians for the new member's care team
+    bundle = synthetic.transaction([synthetic.patient("late", given="Lorna", family="Latecomer",
+                                                      birth_date=date(1966, 6, 6), sex="female"),
+                                    synthetic.pain_score("late", datetime(2026, 11, 1, 9, 0, tzinfo=UTC), 6)])
+    path = _write(tmp_path, "late.json", bundle)
+    first = import_paths(db, [path])
+    assert first.unmatched == 1 and first.written == 2
+    with db.transaction() as session:
+        assert session.scalar(select(PatientLink.status)) == "unmatched"
+        assert session.scalars(select(ClinicalRecord.member_id)).all() == [None, None]
+    later = import_paths(db, [path], create_members=True)
+    assert later.unmatched == 0 and later.patients == 1
+    with db.transaction() as session:
+        link = session.scalar(select(PatientLink))
+        member = session.get(Member, link.member_id)
+        assert (link.status, link.method, member.family_name) == ("linked", "created", "Latecomer")
+        assert set(session.scalars(select(ClinicalRecord.member_id)).all()) == {member.id}
+        assert session.scalar(select(func.count()).select_from(PatientLink)) == 1

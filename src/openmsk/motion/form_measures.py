@@ -14,8 +14,9 @@ FEATURES = ("trunk_side_change_deg", "pelvis_rotation_deg", "thigh_angle_deg", "
 # other leg or arm still matches the same pattern.
 TRAJECTORIES = ("knee_deg", "other_knee_deg", "hip_deg", "other_hip_deg", "trunk_deg", "trunk_side_deg",
                 "shoulder_deg", "other_shoulder_deg", "elbow_deg", "other_elbow_deg")
-# CONFIG: samples per time-normalised rep; not clinical. 20 keep the shape of a rep (UI-PRMD: form
-# accuracy 0.861 with 20, 0.863 with 50, 0.856 with 12) at a cost that follows the number of reps.
+# CONFIG: samples per time-normalised rep; not clinical. 20 keep the shape of a rep at a cost that
+# follows the number of reps (UI-PRMD form accuracy, measured while the checks' measures were still read
+# at every frame: 0.863 with 50, 0.861 with 20, 0.856 with 12).
 SAMPLES = 20
 _JOINTS = ("pelvis", "neck", "head") + tuple(f"{s}_{j}" for s in SIDES for j in (
     "hip", "knee", "ankle", "heel", "toe", "shoulder", "elbow", "wrist"))
