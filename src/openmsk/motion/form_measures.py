@@ -251,18 +251,6 @@ def is_three_d(positions: np.ndarray, names: tuple[str, ...]) -> bool:
     return positions.ndim == 3 and positions.shape[2] == 3 and all(j in names for j in _JOINTS)
 
 
-def form_measures(positions: np.ndarray, names: tuple[str, ...], up: tuple[float, ...], side: str,
-                  windows: list[tuple[int, int]]) -> list[dict[str, float]]:
-    """The FEATURES of each (start, end) frame window, one dict per window.
-
-    2-D image recordings get NaN: sideways tilt and hip rotation need depth to be told apart.
-    """
-    if not windows or not is_three_d(positions, names):
-        return [dict.fromkeys(FEATURES, np.nan) for _ in windows]
-    columns = sampled_measures(_samples(positions, names, up, windows), side)
-    return [{k: float(v[i]) for k, v in columns.items()} for i in range(len(windows))]
-
-
 def rep_features(positions: np.ndarray, names: tuple[str, ...], up: tuple[float, ...], side: str, view: str,
                  windows: list[tuple[int, int]]) -> list[dict[str, float]]:
     """`sampled_features` and `sampled_measures` of each window: what a fitted form model reads (empty for 2-D)."""

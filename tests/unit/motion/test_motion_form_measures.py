@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from openmsk.motion.form_measures import FEATURES, TRAJECTORIES, form_measures, rep_trajectories, sample_frames
+from openmsk.motion.form_measures import FEATURES, TRAJECTORIES, rep_features, rep_trajectories, sample_frames
 from openmsk.motion.form_model import balanced_weights, fit_linear_form_model, fit_template, template_distance
-from openmsk.motion.recording import JOINTS
+from openmsk.motion.recording import JOINTS, Recording
+from openmsk.motion.rep_batch import feature_columns
 
 UP = (0.0, 1.0, 0.0)
 
@@ -50,7 +51,7 @@ def _recording(frames: list[dict]) -> np.ndarray:
 
 def _measure(frames: list[dict], side: str = "both", scale: float = 1.0, shift=(0.0, 0.0, 0.0)) -> dict:
     positions = _recording(frames) * scale + np.asarray(shift)
-    return form_measures(positions, JOINTS, UP, side, [(0, len(frames) - 1)])[0]
+    return rep_features(positions, JOINTS, UP, side, "frontal", [(0, len(frames) - 1)])[0]
 
 
 def test_sideways_trunk_lean_is_measured_as_change_from_the_rep_start():
@@ -89,7 +90,7 @@ def test_head_shift_is_in_leg_lengths_so_it_does_not_depend_on_body_size_or_unit
 
 def test_each_window_is_measured_from_its_own_start():
     positions = _recording([{}, {"side_tilt": 10.0}, {"side_tilt": 10.0}, {"side_tilt": 30.0}])
-    first, second = form_measures(positions, JOINTS, UP, "left", [(0, 1), (2, 3)])
+    first, second = rep_features(positions, JOINTS, UP, "left", "frontal", [(0, 1), (2, 3)])
     assert first["trunk_side_change_deg"] == pytest.approx(10.0, abs=1e-6)
     assert second["trunk_side_change_deg"] == pytest.approx(20.0, abs=1e-6)
 
@@ -97,16 +98,28 @@ def test_each_window_is_measured_from_its_own_start():
 def test_missing_frames_are_ignored_not_propagated():
     positions = _recording([{}, {"side_tilt": 8.0}, {}])
     positions[1, JOINTS.index("head")] = np.nan
-    out = form_measures(positions, JOINTS, UP, "both", [(0, 2)])[0]
+    out = rep_features(positions, JOINTS, UP, "both", "frontal", [(0, 2)])[0]
     assert out["trunk_side_change_deg"] == pytest.approx(8.0, abs=1e-6)
     assert np.isfinite(out["head_shift"])
 
 
 def test_two_dimensional_image_recordings_get_no_form_measures():
     positions = _recording([{}, {"side_tilt": 10.0}])[:, :, :2]
-    out = form_measures(positions, JOINTS, (0.0, -1.0), "both", [(0, 1)])[0]
-    assert set(out) == set(FEATURES)
-    assert all(np.isnan(v) for v in out.values())
+    assert rep_features(positions, JOINTS, (0.0, -1.0), "both", "frontal", [(0, 1)]) == [{}]
+    assert np.isnan(rep_trajectories(positions, JOINTS, (0.0, -1.0), "both", [(0, 1)])).all()
+
+
+def test_sampled_checks_measures_equal_the_per_frame_ones_when_every_frame_is_a_sample():
+    frames = [{}, {"fwd_tilt": 20.0, "side_tilt": 5.0, "thigh": 40.0}, {"fwd_tilt": 35.0, "side_tilt": 12.0, "thigh": 80.0},
+              {"fwd_tilt": 10.0, "thigh": 20.0}, {}, {"fwd_tilt": 25.0, "side_tilt": -8.0, "thigh": 60.0}, {}]
+    positions = _recording(frames)
+    rec = Recording(t=np.arange(len(frames)) / 30.0, positions=positions,
+                    confidence=np.ones(positions.shape[:2]), up=UP)
+    windows = [(0, 4), (4, 6)]  # shorter than SAMPLES: every frame is read
+    sampled = rep_features(positions, JOINTS, UP, "both", "frontal", windows)
+    per_frame = feature_columns(rec, "frontal", np.array([(a, b + 1) for a, b in windows]).ravel())
+    for name, values in per_frame.items():
+        assert [rep[name] for rep in sampled] == pytest.approx(values.tolist(), abs=1e-9, nan_ok=True), name
 
 
 def _trajectories(frames: list[dict], side: str = "both", relative: bool = False, samples: int = 5) -> np.ndarray:
