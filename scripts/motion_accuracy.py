@@ -12,8 +12,8 @@ import numpy as np
 
 from openmsk.motion.analysis import analyze
 from openmsk.motion.form_measures import SAMPLES, TRAJECTORIES, rep_features, rep_trajectories
-from openmsk.motion.form_model import (MODELS_PATH, FormModel, fit_linear_form_model, fit_template, form_models,
-                                      mean_distance)
+from openmsk.motion.form_model import (MODELS_PATH, TEMPLATE_FEATURE, FormModel, fit_linear_form_model, fit_template,
+                                      form_models, mean_distance)
 from openmsk.motion.geometry import angle_between
 from openmsk.motion.imu import agreement, imu_joint_angle
 from openmsk.motion.loaders import load, load_cmu_joint_angles
@@ -312,7 +312,7 @@ def fit_linear(reps, trajs: np.ndarray, rows: list[int], family: str):
     pool = FORM_POOLS[family]
     x = _linear_x(reps, rows, pool, cross_fitted_distances(reps, trajs, rows, FORM_TRAJECTORIES[family]))
     return fit_linear_form_model(x, np.array([reps[i][2] == 0 for i in rows]), np.array([reps[i][1] for i in rows]),
-                                 pool + ("template_distance",), FORM_L2)
+                                 pool + (TEMPLATE_FEATURE,), FORM_L2)
 
 
 def loso_linear(reps, trajs: np.ndarray, out: list | None = None) -> tuple[float, dict[int, float]]:
