@@ -123,6 +123,11 @@ def _median(x: np.ndarray) -> float:
     return float((x[(n - 1) // 2] + x[n // 2]) / 2) if n else np.nan
 
 
+def _mean_of_sides(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The two sides' mean, or the one side seen where the other is NaN (np.nanmean's values, without its copies)."""
+    return np.where(np.isnan(left), right, np.where(np.isnan(right), left, (left + right) / 2))
+
+
 def _length(v: np.ndarray) -> np.ndarray:
     return np.sqrt(_dot(v, v))
 
@@ -148,8 +153,7 @@ def sampled_measures(s: RepSamples, side: str, names: tuple[str, ...] = FEATURES
         if "thigh_angle_deg" in names:
             sides = SIDES if side == "both" else (side,)
             deepest = [_largest_angle(_cos(s(f"{k}_knee") - s(f"{k}_hip"), -s.up)) for k in sides]
-            out["thigh_angle_deg"] = deepest[0] if len(deepest) == 1 else np.where(
-                np.isnan(deepest[0]), deepest[1], np.where(np.isnan(deepest[1]), deepest[0], (deepest[0] + deepest[1]) / 2))
+            out["thigh_angle_deg"] = deepest[0] if len(deepest) == 1 else _mean_of_sides(*deepest)
         if "head_shift" in names:
             head = s("head")
             out["head_shift"] = _rep_max(_length(head - head[:, :1])) / _leg_length(s)
@@ -182,7 +186,7 @@ def sampled_features(s: RepSamples, view: str) -> dict[str, np.ndarray]:
             shank = _median(_length(s(f"{k}_knee")[:, 0] - s(f"{k}_ankle")[:, 0]))
             heights.append(_dot(heel - s(f"{k}_toe"), s.up) / shank)
         left, right = heights
-        height = np.where(np.isnan(left), right, np.where(np.isnan(right), left, (left + right) / 2))
+        height = _mean_of_sides(left, right)
         ratio = (np.fmin.reduce(_length(s("left_knee") - s("right_knee")) / _length(s("left_ankle") - s("right_ankle")),
                                 axis=0) if view != "sagittal" else np.full(reps, np.nan))
         return {
@@ -198,7 +202,7 @@ def _leg_length(s: RepSamples) -> float:
     """Thigh plus shank at the reps' start frames: the median over reps of both sides' mean (NaN if never seen)."""
     hip, knee, ankle = (np.stack([s(f"{k}_{j}")[:, 0] for k in SIDES], axis=1) for j in ("hip", "knee", "ankle"))
     legs = _length(knee - hip) + _length(ankle - knee)  # float[sides, reps]
-    both = np.where(np.isnan(legs[0]), legs[1], np.where(np.isnan(legs[1]), legs[0], (legs[0] + legs[1]) / 2))
+    both = _mean_of_sides(legs[0], legs[1])
     return _median(both)
 
 
