@@ -30,7 +30,8 @@ clients in this process, each sending 30 frames/s of generated squat landmarks f
 Server processing per frame (decode, validate, signal, count, judge; what the server reports in
 `session_saved.server_ms`, pooled over all streams) and round trip (send -> event received, on the frames
 that produce an event: rep-closing frames, cues, hold progress) are reported with their percentiles.
-The machine is shared: the JSON carries `os.getloadavg()` before and after.
+The machine is shared: the JSON carries `os.getloadavg()` before and after. The process keeps freed heap
+memory as the product's entry points do (`openmsk.memory`; "heap_policy" says whether it took effect).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 os.environ.setdefault("OPENMSK_PASSWORD_HASH_PROFILE", "cheap")  # bench accounts only: sign-in is not measured
 
+from openmsk.memory import keep_freed_memory  # noqa: E402
 from openmsk.motion.analysis import analyze, spec_targets  # noqa: E402
 from openmsk.motion.loaders import load  # noqa: E402
 from openmsk.motion.recording import JOINT_INDEX, JointColumns, Recording, concatenate  # noqa: E402
@@ -489,9 +491,10 @@ def main() -> None:
     if not MOTION.is_dir():
         sys.exit(f"no shared motion data at {MOTION}")
     load_before = os.getloadavg()
+    heap_policy = keep_freed_memory()  # as `openmsk` and the server set it at start (openmsk/memory.py)
     doc = {"benchmark": "motion_throughput", "quick": args.quick, "python": platform.python_version(),
            "cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in load_before],
-           "offline": offline(args.quick)}
+           "heap_policy": heap_policy, "offline": offline(args.quick)}
     rows = doc["offline"]["throughput"]
     doc["ours_fps_min"] = min(r["ours_fps"] for r in rows)
     doc["ratio"] = min(r["ratio_vs_aigym"] for r in rows)  # the fastest baseline's loop

@@ -19,6 +19,7 @@ from openmsk.jobs.inprocess import InProcessQueue
 from openmsk.jobs.registry import JobContext, JobQueue
 from openmsk.jobs.scheduler import Scheduler, redis_claim
 from openmsk.logs import configure_logging
+from openmsk.memory import keep_freed_memory
 from openmsk.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from openmsk.notify import Notifier, make_notifier
 
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         # Modules, templates and specs loaded at start-up live for the whole process; moving them out of
         # the collector's reach keeps full collections (tens of ms) from stalling live streams.
         gc.freeze()
+        keep_freed_memory()  # arrays freed by one analysis or import serve the next without page faults
         yield
         if scheduler:
             scheduler.stop()

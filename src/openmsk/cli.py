@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from openmsk.config import get_settings
+from openmsk.memory import keep_freed_memory
 
 app = typer.Typer(help="OpenMSK: a whole-person digital clinic for musculoskeletal pain.",
                   no_args_is_help=True)
@@ -160,4 +161,5 @@ def demo(host: str = "127.0.0.1", port: int = 8000,
 
 def main() -> None:
     """Entry point of the console script."""
+    keep_freed_memory()  # every command: the server, the worker, analyses and imports
     app()

@@ -1,5 +1,6 @@
-"""Small pure pieces of the foundation: time, settings, links, throttling, suppression."""
+"""Small pure pieces of the foundation: time, settings, links, throttling, suppression, heap policy."""
 
+import platform
 from datetime import UTC, datetime
 
 import pytest
@@ -9,6 +10,7 @@ from openmsk.auth.throttle import AttemptThrottle
 from openmsk.config import InsecureConfiguration, Settings
 from openmsk.db import UTCDateTime
 from openmsk.logs import JsonFormatter
+from openmsk.memory import keep_freed_memory
 
 
 def test_naive_datetimes_are_refused_and_aware_ones_come_back_utc():
@@ -64,3 +66,7 @@ def test_log_lines_keep_only_allow_listed_fields():
     record.family_name = "Quixotic"
     line = JsonFormatter().format(record)
     assert "/api/v1/members/{member_id}" in line and "Quixotic" not in line
+
+
+def test_heap_policy_takes_effect_where_the_c_library_is_glibc():
+    assert keep_freed_memory() is (platform.libc_ver()[0] == "glibc")

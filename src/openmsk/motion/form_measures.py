@@ -57,33 +57,32 @@ class RepSamples:
 
     def __init__(self, positions: np.ndarray, names: tuple[str, ...], up: tuple[float, ...], starts: np.ndarray,
                  ends: np.ndarray, samples: int = SAMPLES) -> None:
-        self.frames = np.ascontiguousarray(sample_frames(starts, ends, samples).T)  # samples x reps
+        by_rep = sample_frames(starts, ends, samples)  # reps x samples: ascending frames
+        self.frames = np.ascontiguousarray(by_rep.T)  # samples x reps
         self._positions, self._names = positions, names
         self._cache: dict[str, np.ndarray] = {}
         self.up = np.asarray(up, dtype=float).reshape(3, 1, 1)
-        cube = positions.transpose(1, 2, 0)  # joints, coordinates, frames
-        if cube.flags.c_contiguous and cube.shape[1] == 3:
-            # A columnar recording: every joint gathered by one `take` over its coordinate rows (each row
-            # stays in cache while it is read), already laid out coordinates x samples x reps.
-            block = np.take(cube.reshape(-1, cube.shape[2]), self.frames, axis=1).reshape(len(names), 3, *self.frames.shape)
-            self._cache.update(zip(names, block, strict=True))
-            self._block: np.ndarray | None = block
-        else:
-            self._block = None
+        columns = positions.transpose(1, 2, 0)  # joints, coordinates, frames
+        # A columnar recording: each joint's coordinate rows read in ascending frame order (the reads
+        # stream instead of jumping across the recording once per sample), then laid out by sample.
+        self._columns, self._by_rep = (columns, by_rep) if columns.flags.c_contiguous else (None, None)
 
     def __call__(self, name: str) -> np.ndarray:
         """One joint's float[3, samples, reps] positions."""
         joint = self._cache.get(name)
         if joint is None:
-            # Coordinates first and contiguous (np.take; indexing would leave them interleaved): every
-            # sum over them is then a plain vector addition.
-            joint = self._cache[name] = np.take(self._positions[:, self._names.index(name), :].T, self.frames, axis=1)
+            j = self._names.index(name)
+            if self._columns is not None:
+                joint = np.ascontiguousarray(np.take(self._columns[j], self._by_rep, axis=1).transpose(0, 2, 1))
+            else:
+                # Coordinates first and contiguous (np.take; indexing would leave them interleaved): every
+                # sum over them is then a plain vector addition.
+                joint = np.take(self._positions[:, j, :].T, self.frames, axis=1)
+            self._cache[name] = joint
         return joint
 
     def stack(self, names: list[str]) -> np.ndarray:
         """float[3, len(names), samples, reps]: several joints at once."""
-        if self._block is not None:
-            return self._block[[self._names.index(n) for n in names]].transpose(1, 0, 2, 3)
         return np.stack([self(n) for n in names], axis=1)
 
     @property

@@ -105,3 +105,18 @@ def nanmedian(x: np.ndarray) -> float:
         return float(kept[k])
     kept.partition([k - 1, k])
     return float((kept[k - 1] + kept[k]) / 2.0)
+
+
+def percentiles(x: np.ndarray, qs: list[float]) -> list[float]:
+    """`np.percentile(x, qs)` (linear method, the same values) of a finite 1-D array, with one partition."""
+    # np.percentile also partitions for the first and last element and goes through several layers of
+    # checks: on one signal's ~10,000 samples that is half its cost.
+    n = len(x)
+    at = np.asarray(qs, dtype=float) / 100 * (n - 1)
+    below = np.floor(at).astype(np.intp)
+    above = np.minimum(below + 1, n - 1)
+    ordered = np.partition(x, np.unique(np.concatenate((below, above))))
+    low, high, t = ordered[below], ordered[above], at - below
+    gap = high - low
+    # numpy's _lerp: from the nearer end, so an exact end value comes out unrounded.
+    return np.where(t >= 0.5, high - gap * (1 - t), low + gap * t).tolist()

@@ -121,6 +121,17 @@ def depth_share(spec: MotionSpec, target: tuple[float, float], start_high: float
         return np.where(span > 0, np.clip((measure - base) / span, 0.0, 1.0), 1.0)
 
 
+def _fired(hits: list[tuple[FormCheck, list[bool]]], reps: int) -> list[list[FormCheck]]:
+    """Per rep, the checks that fired on it, in the spec's order."""
+    found: list[list[FormCheck]] = [[] for _ in range(reps)]
+    if hits:
+        checks = [check for check, _ in hits]
+        reps_hit, fired = np.nonzero(np.array([hit for _, hit in hits], dtype=bool).T)  # rep-major
+        for rep, k in zip(reps_hit.tolist(), fired.tolist(), strict=True):
+            found[rep].append(checks[k])
+    return found
+
+
 # RepResult's leading positional fields, in order.
 _SCALARS = ("start_s", "end_s", "peak_s", "start_value", "peak_value", "end_value", "rom", "down_s", "hold_s",
             "up_s")
@@ -164,7 +175,7 @@ def rep_results(rec: Recording, trace: Trace, windows: list[RepWindow], spec: Mo
          **dict(zip(("complete", "no_return"),
                     np.array([(w.complete, w.reason == "no_return") for w in windows], dtype=bool).T))}
     c["down_s"], c["hold_s"], c["up_s"] = tempo_columns(t, x, start, peak, end)
-    pairs = bounds(windows)
+    pairs = np.column_stack((start, end + 1)).ravel()  # `bounds(windows)`
     model = form_model_for(rec, spec)
     if model is None:
         features = feature_columns(rec, view, pairs, cols)
@@ -176,8 +187,7 @@ def rep_results(rec: Recording, trace: Trace, windows: list[RepWindow], spec: Mo
     if peaks:
         features["side_gap"] = np.abs(peaks[0] - peaks[1])
         symmetry = _symmetry([p - trace.per_side[s][start] for p, s in zip(peaks, SIDES, strict=True)])
-    hits = check_hits(spec, target, c, features)
-    found = [[check for check, hit in hits if hit[i]] for i in range(len(windows))] if hits else [[]] * len(windows)
+    found = _fired(check_hits(spec, target, c, features), len(windows))
     if model is None:
         faulty = [bool(hit) for hit in found]
     else:
@@ -192,10 +202,10 @@ def rep_results(rec: Recording, trace: Trace, windows: list[RepWindow], spec: Mo
     rows = zip(*(v.tolist() for v in features.values())) if keys else [()] * len(windows)
     scalars = zip(*(c[k].tolist() for k in _SCALARS))
     side = trace.side
-    return [RepResult(*values, complete=w.complete, partial_reason=w.reason, side=side, symmetry=sym,
-                      features=dict(zip(keys, row)), errors=[check.code for check in hit],
-                      cues=[check.cue for check in hit],
-                      quality=q, correct=w.complete and not wrong)
+    # Positional, in RepResult's field order (complete, partial_reason, side, symmetry, features, errors,
+    # cues, quality, correct): keywords cost a third more per rep.
+    return [RepResult(*values, w.complete, w.reason, side, sym, dict(zip(keys, row)), [check.code for check in hit],
+                      [check.cue for check in hit], q, w.complete and not wrong)
             for w, values, row, sym, hit, q, wrong in zip(windows, scalars, rows, symmetry, found, quality, faulty,
                                                           strict=True)]
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from openmsk.motion.excursions import REASONS, Excursions, find, from_rows, join_candidates, rows, windows
 from openmsk.motion.filters import finite_runs
+from openmsk.motion.geometry import percentiles
 
 # Live levels, fractions of the observed amplitude (CONFIG: chosen on UI-PRMD + IRDS).
 ATTEMPT_FRACTION = 0.3
@@ -124,8 +125,8 @@ def robust_baseline_amplitude(x: np.ndarray) -> tuple[float, float]:
     finite = x[np.isfinite(x)]
     if len(finite) < 3:
         return 0.0, 0.0
-    lo, hi = np.percentile(finite, [2, 98])
-    return float(lo), float(hi - lo)
+    lo, hi = percentiles(finite, [2, 98])
+    return lo, hi - lo
 
 
 def segment(x: np.ndarray, min_excursion: float,

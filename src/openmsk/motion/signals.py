@@ -3,10 +3,9 @@
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import median_filter
 
-from openmsk.motion.filters import fill_short_gaps, finite_runs, gate
-from openmsk.motion.geometry import (angle_between, column_angle, column_norm, column_sub, nanmedian,
+from openmsk.motion.filters import fill_short_gaps, finite_runs, gate, running_median
+from openmsk.motion.geometry import (angle_between, column_angle, column_norm, column_sub, nanmedian, percentiles,
                                      project_out)
 from openmsk.motion.recording import JOINTS, JointColumns, Recording, joint_columns
 
@@ -121,7 +120,7 @@ def despike(x: np.ndarray, t: np.ndarray, window_s: float = DESPIKE_S, step: flo
     runs = [(start, stop) for start, stop in finite_runs(x) if stop - start >= size]
     if len(runs) <= FEW_RUNS:
         for a, b in runs:
-            out[a:b] = median_filter(x[a:b], size=size, mode="nearest")
+            out[a:b] = running_median(x[a:b], size)
         return out
     # All runs in one filter call: each run padded with its own edge values (what mode="nearest"
     # does at its ends), so no window reaches into a neighbouring run.
@@ -133,7 +132,7 @@ def despike(x: np.ndarray, t: np.ndarray, window_s: float = DESPIKE_S, step: flo
     lo, hi = np.repeat(a, lengths), np.repeat(b, lengths)
     padded = np.clip(frames, lo, hi - 1)
     keep = (frames >= lo) & (frames < hi)  # the runs without their padding
-    out[frames[keep]] = median_filter(x[padded], size=size, mode="nearest")[keep]
+    out[frames[keep]] = running_median(x[padded], size)[keep]
     return out
 
 
@@ -156,7 +155,7 @@ def twist_angle(ref: np.ndarray, moving: np.ndarray, axis: np.ndarray) -> np.nda
         # Rest is where the limb is still: the level of the slowest quarter of the samples.
         speed = np.abs(np.gradient(finite))
         rest = float(np.median(finite[speed <= np.percentile(speed, 25)]))
-        low, high = np.percentile(finite, [2, 98])
+        low, high = percentiles(finite, [2, 98])
         if rest - low > high - rest:  # the movement goes to negative angles: flip it
             angle = -angle
     return angle
@@ -171,7 +170,10 @@ def clean_signal(x: np.ndarray, conf: np.ndarray, t: np.ndarray, min_confidence:
 def observed_range(x: np.ndarray) -> float:
     """Robust range (2nd to 98th percentile) of the finite samples."""
     x = x[np.isfinite(x)]
-    return float(np.percentile(x, 98) - np.percentile(x, 2)) if len(x) > 2 else 0.0
+    if len(x) <= 2:
+        return 0.0
+    low, high = percentiles(x, [2, 98])
+    return high - low
 
 
 def detect_side(per_side: dict[str, np.ndarray], conf: dict[str, np.ndarray]) -> str:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from openmsk.motion.filters import causal, finite_runs, zero_phase
+from openmsk.motion.geometry import percentiles
 from openmsk.motion.imu import imu_joint_angle
 from openmsk.motion.recording import JointColumns, Recording, joint_columns
 from openmsk.motion.segmentation import RepWindow, segment
@@ -77,7 +78,7 @@ def _rest_and_smoothness(x: np.ndarray,
     finite = x[np.isfinite(x)]
     if len(finite) < 3:
         return finite, None, 0.0
-    low, high = np.percentile(finite, [2, 98]).tolist()
+    low, high = percentiles(finite, [2, 98])
     # An exercise signal rests near its start level; a stuck, glitching joint does not.
     at_rest = float(np.mean(finite < low + 0.3 * (high - low)))
     smooth = jitter_weight(raw, x, high - low) if raw is not None else 1.0

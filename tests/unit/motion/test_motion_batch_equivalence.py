@@ -1,5 +1,5 @@
 """The batched offline paths (per-coordinate geometry, all reps judged at once, the direct Gustafsson
-filter, vectorised gap filling and running median) give exactly the numbers of the straightforward
+filter, vectorised gap filling, running median and percentiles) give exactly the numbers of the straightforward
 definitions they replace, which are written out here as the reference."""
 
 import math
@@ -12,7 +12,7 @@ from scipy.ndimage import median_filter
 from scipy.signal import filtfilt
 
 from openmsk.motion import filters
-from openmsk.motion.geometry import angle_between, column_angle, column_norm, columns, nanmedian
+from openmsk.motion.geometry import angle_between, column_angle, column_norm, columns, nanmedian, percentiles
 from openmsk.motion.loaders.mediapipe_csv import landmarks_to_common
 from openmsk.motion.measures import (RepResult, form_features, heel_height, judge, knee_ankle_ratio,
                                      pelvic_obliquity, tempo, trunk_angles)
@@ -177,6 +177,37 @@ def test_vectorised_gap_filling_equals_interpolating_each_gap():
         assert np.array_equal(filters.fill_short_gaps(x, t, 0.5), expected, equal_nan=True)
 
 
+@pytest.mark.parametrize("size", range(3, filters.NETWORK_MAX_SIZE + 1, 2))
+def test_median_network_picks_the_median_of_every_zero_one_input(size):
+    # A comparator network that selects correctly on every 0/1 input selects correctly on every input
+    # (the 0-1 principle, Knuth vol. 3, 5.3.4), so these 2**size cases prove it for real-valued windows.
+    wires = [((np.arange(2 ** size) >> k) & 1).astype(float) for k in range(size)]
+    expected = np.sort(np.stack(wires), axis=0)[size // 2]
+    for low, high, keep_min, keep_max in filters.median_network(size):
+        a, b = wires[low], wires[high]
+        if keep_min:
+            wires[low] = np.minimum(a, b)
+        if keep_max:
+            wires[high] = np.maximum(a, b)
+    assert np.array_equal(wires[size // 2], expected)
+
+
+@pytest.mark.parametrize("size", [1, 3, 5, 7, 9, 11, 13, 15, 25])  # up to 13 the network, then SciPy's
+def test_running_median_equals_scipy_median_filter(size):
+    rng = np.random.default_rng(size)
+    for n in (1, 2, size, 500):
+        x = np.round(np.cumsum(rng.normal(0, 2, n)), 1)  # rounded: ties as well
+        assert np.array_equal(filters.running_median(x, size), median_filter(x, size=size, mode="nearest"))
+
+
+def test_percentiles_equal_numpy_percentile():
+    rng = np.random.default_rng(5)
+    for n in (1, 2, 3, 4, 10, 777, 11_235):
+        x = np.round(rng.normal(0, 30, n), int(rng.integers(0, 4)))
+        for qs in ([2, 98], [25], [0, 50, 100]):
+            assert percentiles(x, qs) == np.percentile(x, qs).tolist()
+
+
 @pytest.mark.parametrize("gaps", [1, 12])  # one filter call per run, and all runs in one padded call
 def test_running_median_equals_a_median_filter_over_each_run(gaps):
     rng = np.random.default_rng(gaps)
@@ -192,13 +223,21 @@ def test_running_median_equals_a_median_filter_over_each_run(gaps):
 
 
 @pytest.mark.parametrize("rate", [25.0, 29.97, 30.0, 100.0])
-def test_direct_gustafsson_filter_is_bit_identical_to_scipy_filtfilt(rate):
+def test_direct_gustafsson_filter_equals_scipy_filtfilt(rate):
     rng = np.random.default_rng(int(rate))
     b, a = filters._coefficients(rate, filters.DEFAULT_CUTOFF_HZ)
     irlen = filters._impulse_length(rate, filters.DEFAULT_CUTOFF_HZ)
-    for n in (10, 14, 95, 2 * irlen, 2 * irlen + 1, 179, 1500):
+    for n in (10, 14, 95, 2 * irlen, 2 * irlen + 1, 179, 1500, 12_000):
         x = np.cumsum(rng.normal(size=n)) + 40 * np.sin(np.arange(n) / 15)
         bounded = irlen if n > 2 * irlen else None
         expected = filtfilt(b, a, x, method="gust", irlen=bounded)
-        assert np.array_equal(filters._gust(rate, filters.DEFAULT_CUTOFF_HZ, x, bounded), expected)
+        got = filters._gust(rate, filters.DEFAULT_CUTOFF_HZ, x, bounded)
+        if bounded is None:  # the whole solve: the same operations as SciPy's
+            assert np.array_equal(got, expected)
+        else:  # the end passes cut to irlen: the solve's own bound, far under any angle that matters
+            assert np.max(np.abs(got - expected)) < 1e-9 * np.max(np.abs(expected))
+            assert np.max(np.abs(got - filtfilt(b, a, x, method="gust"))) < 1e-9 * np.max(np.abs(expected))
+        rows = filters._gust_rows(rate, filters.DEFAULT_CUTOFF_HZ, np.stack([x, x[::-1]]), bounded)
+        assert np.array_equal(rows[0], got)
+        assert np.array_equal(rows[1], filters._gust(rate, filters.DEFAULT_CUTOFF_HZ, x[::-1].copy(), bounded))
     assert math.isfinite(float(filters.zero_phase(x, rate)[0]))
