@@ -3,7 +3,6 @@
 from functools import lru_cache
 
 import numpy as np
-from scipy.linalg.lapack import _compute_lwork, get_lapack_funcs
 from scipy.ndimage import median_filter
 from scipy.signal import butter, lfilter
 
@@ -58,57 +57,25 @@ def zero_phase(x: np.ndarray, rate_hz: float, cutoff_hz: float = DEFAULT_CUTOFF_
             continue
         # Runs of one length (a recording cut by regular dropouts) filtered as the rows of one array.
         frames = np.add.outer(np.array(starts, dtype=np.intp), np.arange(n))
-        out[frames] = _gust_rows(rate_hz, cutoff_hz, x[frames], bound)
+        out[frames] = _gust(rate_hz, cutoff_hz, x[frames], bound)
     return out
 
 
-def _gust_rows(rate_hz: float, cutoff_hz: float, rows: np.ndarray, irlen: int | None) -> np.ndarray:
-    """`_gust` of each row of float[k, n], bit for bit: the filters run over all rows, the solve per row."""
-    # lfilter filters each row of a 2-D array with the same loop as a 1-D array; gelsd with several
-    # right-hand sides takes other (blocked) paths, so it is called per row, as `_gust` calls it.
-    b, a = _coefficients(rate_hz, cutoff_hz)
-    n = rows.shape[1]
-    m = n if irlen is None or n <= 2 * irlen else irlen
-    M, W, lwork, iwork = _gust_matrices(rate_hz, cutoff_hz, m, m == n)
-    y_f = _linear_filter(b, a, rows, -1)
-    y_fb = _linear_filter(b, a, y_f[:, ::-1], -1)[:, ::-1]
-    delta = _end_differences(b, a, rows, y_fb, m, irlen)
-    if not np.isfinite(delta).all():
-        raise ValueError("array must not contain infs or NaNs")
-    y_opt = np.array(y_fb)
-    for row, d in zip(y_opt, delta, strict=True):
-        sol, _, _, info = _GELSD(M, d, lwork, iwork, _EPS, False, False)
-        if info != 0:
-            raise np.linalg.LinAlgError("SVD did not converge in Linear Least Squares")
-        wic = sol[:M.shape[1]].dot(W.T)
-        if m == n:
-            row += wic
-        else:
-            row[:m] += wic[:m]
-            row[-m:] += wic[-m:]
-    return y_opt
-
-
 def _gust(rate_hz: float, cutoff_hz: float, x: np.ndarray, irlen: int | None) -> np.ndarray:
-    """`scipy.signal.filtfilt(b, a, x, method="gust", irlen=irlen)` of a 1-D signal (bit for bit unbounded)."""
-    # The same operations in the same order as SciPy's `_filtfilt_gust` (bounded, its end passes are cut
-    # short: `_end_differences`), but the matrices that depend only on the filter and the solve length
-    # are built once, and the least-squares solve calls LAPACK's gelsd directly with the arguments
-    # `scipy.linalg.lstsq` passes it: on the ~100-sample runs between gaps, the per-call checks of
-    # lfilter and lstsq cost more than the filtering itself.
+    """`scipy.signal.filtfilt(b, a, x, method="gust", irlen=irlen)` along the last axis (one signal or rows of them)."""
+    # SciPy's `_filtfilt_gust`, to ~1e-12 of its output (a test checks it), with what depends only on the
+    # filter and the solve length built once: the least-squares solve for the initial conditions is
+    # linear in the end differences, so it is one cached matrix applied to every row at once. On the
+    # ~100-sample runs between gaps, the per-call checks of lfilter and lstsq cost more than the filtering.
     b, a = _coefficients(rate_hz, cutoff_hz)
-    n = len(x)
+    n = x.shape[-1]
     m = n if irlen is None or n <= 2 * irlen else irlen
-    M, W, lwork, iwork = _gust_matrices(rate_hz, cutoff_hz, m, m == n)
     y_f = _linear_filter(b, a, x, -1)
     y_fb = _linear_filter(b, a, y_f[..., ::-1], -1)[..., ::-1]
     delta = _end_differences(b, a, x, y_fb, m, irlen)
     if not np.isfinite(delta).all():  # what lstsq's input check would refuse
         raise ValueError("array must not contain infs or NaNs")
-    sol, _, _, info = _GELSD(M, delta, lwork, iwork, _EPS, False, False)
-    if info != 0:
-        raise np.linalg.LinAlgError("SVD did not converge in Linear Least Squares")
-    wic = sol[:M.shape[1]].dot(W.T)
+    wic = delta @ _gust_gain(rate_hz, cutoff_hz, m, m == n).T
     y_opt = y_fb
     if m == n:
         y_opt += wic
@@ -145,13 +112,14 @@ except ImportError:  # pragma: no cover - a SciPy that moved it: the public func
     def _linear_filter(b: np.ndarray, a: np.ndarray, x: np.ndarray, axis: int) -> np.ndarray:
         return lfilter(b, a, x, axis=axis)
 
-_GELSD, _GELSD_LWORK = get_lapack_funcs(("gelsd", "gelsd_lwork"), (np.zeros((2, 2)), np.zeros(2)))
-_EPS = np.finfo(_GELSD.dtype).eps
-
-
 @lru_cache(maxsize=512)
-def _gust_matrices(rate_hz: float, cutoff_hz: float, m: int, whole: bool) -> tuple[np.ndarray, np.ndarray, int, int]:
-    """Gustafsson's system and response matrices as SciPy builds them, and gelsd's work sizes."""
+def _gust_gain(rate_hz: float, cutoff_hz: float, m: int, whole: bool) -> np.ndarray:
+    """The matrix taking Gustafsson's end differences to the initial-condition responses they call for.
+
+    SciPy builds the system and response matrices below (`_filtfilt_gust`) and solves the system by least
+    squares for each signal; the solution is the pseudo-inverse times the differences, so the response
+    matrix times the pseudo-inverse maps differences to responses in one product.
+    """
     # m: samples solved for at each end; whole: the segment is m samples long (one block, not two).
     b, a = _coefficients(rate_hz, cutoff_hz)
     order = max(len(b), len(a)) - 1
@@ -174,10 +142,9 @@ def _gust_matrices(rate_hz: float, cutoff_hz: float, m: int, whole: bool) -> tup
         W = np.zeros((2 * m, 2 * order))
         W[:m, :order] = sr
         W[m:, order:] = obsr
-    lwork, iwork = _compute_lwork(_GELSD_LWORK, M.shape[0], M.shape[1], 1, _EPS)
-    for arr in (M, W):
-        arr.flags.writeable = False
-    return M, W, lwork, iwork
+    gain = W @ np.linalg.pinv(M)
+    gain.flags.writeable = False
+    return gain
 
 
 def causal(x: np.ndarray, rate_hz: float, cutoff_hz: float = DEFAULT_CUTOFF_HZ) -> np.ndarray:

@@ -18,6 +18,8 @@ TRAJECTORIES = ("knee_deg", "other_knee_deg", "hip_deg", "other_hip_deg", "trunk
 # follows the number of reps (UI-PRMD form accuracy, measured while the checks' measures were still read
 # at every frame: 0.863 with 50, 0.861 with 20, 0.856 with 12).
 SAMPLES = 20
+TRUNK = ("neck", "pelvis")  # pelvis to neck
+HIP_LINE = ("right_hip", "left_hip")  # left to right hip
 _JOINTS = ("pelvis", "neck", "head") + tuple(f"{s}_{j}" for s in SIDES for j in (
     "hip", "knee", "ankle", "heel", "toe", "shoulder", "elbow", "wrist"))
 
@@ -34,13 +36,6 @@ def _cos(u: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 def _degrees(cos: np.ndarray) -> np.ndarray:
     return np.degrees(np.arccos(cos))
-
-
-def _horizontal_unit(v: np.ndarray, up: np.ndarray) -> np.ndarray:
-    """v without its vertical component, at unit length (NaN when v is vertical or missing)."""
-    h = v - _dot(v, up) * up
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return h / np.sqrt(_dot(h, h))
 
 
 def sample_frames(starts: np.ndarray, ends: np.ndarray, samples: int = SAMPLES) -> np.ndarray:
@@ -61,7 +56,11 @@ class RepSamples:
         self.frames = np.ascontiguousarray(by_rep.T)  # samples x reps
         self._positions, self._names = positions, names
         self._cache: dict[str, np.ndarray] = {}
+        self._vectors: dict[tuple[str, str], np.ndarray] = {}
+        self._squares: dict[tuple[str, str], np.ndarray] = {}
+        self._up_dots: dict[tuple[str, str], np.ndarray] = {}
         self.up = np.asarray(up, dtype=float).reshape(3, 1, 1)
+        self._up_square = _dot(self.up, self.up)
         columns = positions.transpose(1, 2, 0)  # joints, coordinates, frames
         # A columnar recording: each joint's coordinate rows read in ascending frame order (the reads
         # stream instead of jumping across the recording once per sample), then laid out by sample.
@@ -81,16 +80,63 @@ class RepSamples:
             self._cache[name] = joint
         return joint
 
-    def stack(self, names: list[str]) -> np.ndarray:
-        """float[3, len(names), samples, reps]: several joints at once."""
-        return np.stack([self(n) for n in names], axis=1)
+    def vector(self, head: str, tail: str) -> tuple[np.ndarray, float]:
+        """head - tail per sample, as one stored vector and a sign: either order is computed once."""
+        key = (head, tail) if head < tail else (tail, head)
+        v = self._vectors.get(key)
+        if v is None:
+            v = self._vectors[key] = self(key[0]) - self(key[1])
+        return v, (1.0 if key[0] == head else -1.0)
+
+    def _square(self, head: str, tail: str) -> np.ndarray:
+        """|head - tail|^2 per sample."""
+        key = (head, tail) if head < tail else (tail, head)
+        square = self._squares.get(key)
+        if square is None:
+            v = self.vector(*key)[0]
+            square = self._squares[key] = _dot(v, v)
+        return square
+
+    def cos(self, u: tuple[str, str], v: tuple[str, str]) -> np.ndarray:
+        """Cosine of the angle between the vectors (u[0] - u[1]) and (v[0] - v[1]) per sample.
+
+        The same numbers as `_cos` of the two differences: reversing a difference flips the sign of
+        each product in the dot exactly, so the stored vector's dot is negated instead.
+        """
+        (a, sa), (b, sb) = self.vector(*u), self.vector(*v)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cos = _dot(a, b) / np.sqrt(self._square(*u) * self._square(*v))
+        return np.clip(cos if sa == sb else -cos, -1.0, 1.0)
+
+    def up_dot(self, head: str, tail: str) -> np.ndarray:
+        """(head - tail) . up per sample."""
+        key = (head, tail) if head < tail else (tail, head)
+        dot = self._up_dots.get(key)
+        if dot is None:
+            dot = self._up_dots[key] = _dot(self.vector(*key)[0], self.up)
+        return dot if key[0] == head else -dot
+
+    def up_cos(self, head: str, tail: str) -> np.ndarray:
+        """Cosine of the angle between (head - tail) and up per sample (`_cos(head - tail, up)`)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cos = self.up_dot(head, tail) / np.sqrt(self._square(head, tail) * self._up_square)
+        return np.clip(cos, -1.0, 1.0)
 
     @property
-    def trunk(self) -> np.ndarray:
-        """Pelvis to neck."""
-        if "trunk" not in self._cache:
-            self._cache["trunk"] = self("neck") - self("pelvis")
-        return self._cache["trunk"]
+    def trunk_cos(self) -> np.ndarray:
+        """Cosine of the trunk (pelvis to neck) with up per sample."""
+        if "trunk_cos" not in self._cache:
+            self._cache["trunk_cos"] = self.up_cos(*TRUNK)
+        return self._cache["trunk_cos"]
+
+    @property
+    def hip_horizontal(self) -> np.ndarray:
+        """The hip line without its vertical part, per sample (its direction: left to right or the reverse)."""
+        if "hip_horizontal" not in self._cache:
+            line, sign = self.vector(*HIP_LINE)
+            stored = HIP_LINE if sign > 0 else HIP_LINE[::-1]
+            self._cache["hip_horizontal"] = line - self.up_dot(*stored) * self.up
+        return self._cache["hip_horizontal"]
 
     @property
     def side_tilt(self) -> np.ndarray:
@@ -99,9 +145,12 @@ class RepSamples:
         The lateral axis is the hip line made horizontal, so turning the whole body does not count.
         """
         if "tilt" not in self._cache:
-            lateral = _horizontal_unit(self("right_hip") - self("left_hip"), self.up)
-            with np.errstate(invalid="ignore"):
-                self._cache["tilt"] = np.degrees(np.arctan2(_dot(self.trunk, lateral), _dot(self.trunk, self.up)))
+            h = self.hip_horizontal
+            with np.errstate(invalid="ignore", divide="ignore"):
+                sideways = _dot(self.vector(*TRUNK)[0], h / np.sqrt(_dot(h, h)))
+                if self.vector(*HIP_LINE)[1] < 0:  # stored right to left: the exact negation
+                    sideways = -sideways
+                self._cache["tilt"] = np.degrees(np.arctan2(sideways, self.up_dot(*TRUNK)))
         return self._cache["tilt"]
 
 
@@ -145,13 +194,12 @@ def sampled_measures(s: RepSamples, side: str, names: tuple[str, ...] = FEATURES
         if "trunk_side_change_deg" in names:
             tilt = s.side_tilt
             out["trunk_side_change_deg"] = _rep_max(np.abs(tilt - tilt[0]))
-        if "pelvis_rotation_deg" in names:
-            line = s("right_hip") - s("left_hip")
-            line -= _dot(line, s.up) * s.up  # about the vertical only: the hip line's horizontal part
+        if "pelvis_rotation_deg" in names:  # about the vertical only: the hip line's horizontal part
+            line = s.hip_horizontal
             out["pelvis_rotation_deg"] = _largest_angle(_cos(line, line[:, :1]))
         if "thigh_angle_deg" in names:
             sides = SIDES if side == "both" else (side,)
-            deepest = [_largest_angle(_cos(s(f"{k}_knee") - s(f"{k}_hip"), -s.up)) for k in sides]
+            deepest = [_largest_angle(-s.up_cos(f"{k}_knee", f"{k}_hip")) for k in sides]  # against down
             out["thigh_angle_deg"] = deepest[0] if len(deepest) == 1 else _mean_of_sides(*deepest)
         if "head_shift" in names:
             head = s("head")
@@ -169,12 +217,12 @@ def sampled_features(s: RepSamples, view: str) -> dict[str, np.ndarray]:
     """
     reps = s.frames.shape[1]
     with np.errstate(invalid="ignore", divide="ignore"):
-        trunk_cos = _cos(s.trunk, s.up)
+        trunk_cos = s.trunk_cos
         lean = _degrees(np.fmin.reduce(trunk_cos, axis=0))
         upright = _degrees(np.fmax.reduce(trunk_cos, axis=0))
         first = _degrees(trunk_cos[0])
         # |90 - angle(hip line, up)| = arcsin(|cos|): largest and smallest from the extreme |cos|.
-        line_cos = np.abs(_cos(s("right_hip") - s("left_hip"), s.up))
+        line_cos = np.abs(s.up_cos(*HIP_LINE))
         tilt_hi, tilt_lo = (np.degrees(np.arcsin(f.reduce(line_cos, axis=0))) for f in (np.fmax, np.fmin))
         tilt_0 = np.degrees(np.arcsin(line_cos[0]))
         heights = []
@@ -223,21 +271,16 @@ def trajectories(s: RepSamples, side: str, names: tuple[str, ...] = TRAJECTORIES
     work, other = ("left", "right") if side in ("left", "both") else ("right", "left")
     samples, reps = s.frames.shape
     out = np.empty((len(names), samples, reps))
-    rows, ends = [], []
     for i, name in enumerate(names):
         joint = name.removeprefix("other_").removesuffix("_deg")
         if joint in _ANGLE_VECTORS:
             k = other if name.startswith("other_") else work
-            rows.append(i)
-            ends.append([end.format(k=k) for end in _ANGLE_VECTORS[joint]])
+            a, b, c, d = (end.format(k=k) for end in _ANGLE_VECTORS[joint])
+            out[i] = _degrees(s.cos((a, b), (c, d)))  # segment vectors shared with the other measures
         elif joint == "trunk":
-            out[i] = _degrees(_cos(s.trunk, s.up))
+            out[i] = _degrees(s.trunk_cos)
         else:  # trunk_side: signed towards the working side, so either side's lean reads the same
             out[i] = s.side_tilt * (-1.0 if work == "left" else 1.0)
-    if rows:
-        # Every joint angle in one pass: four gathers and a few large array operations, not many small ones.
-        a, b, c, d = (s.stack([e[j] for e in ends]) for j in range(4))
-        out[rows] = _degrees(_cos(a - b, c - d))
     if relative:
         out -= out[:, :1]
     return out.transpose(2, 0, 1)
