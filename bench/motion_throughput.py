@@ -31,7 +31,7 @@ Server processing per frame (decode, validate, signal, count, judge; what the se
 `session_saved.server_ms`, pooled over all streams) and round trip (send -> event received, on the frames
 that produce an event: rep-closing frames, cues, hold progress) are reported with their percentiles.
 The machine is shared: the JSON carries `os.getloadavg()` before and after. The process keeps freed heap
-memory as the product's entry points do (`openmsk.memory`; "heap_policy" says whether it took effect).
+memory as the long-running server and worker do (`openmsk.memory`; "heap_policy": whether it took effect).
 """
 
 from __future__ import annotations
@@ -491,7 +491,7 @@ def main() -> None:
     if not MOTION.is_dir():
         sys.exit(f"no shared motion data at {MOTION}")
     load_before = os.getloadavg()
-    heap_policy = keep_freed_memory()  # as `openmsk` and the server set it at start (openmsk/memory.py)
+    heap_policy = keep_freed_memory()  # as the server and worker set it at start (openmsk/memory.py)
     doc = {"benchmark": "motion_throughput", "quick": args.quick, "python": platform.python_version(),
            "cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in load_before],
            "heap_policy": heap_policy, "offline": offline(args.quick)}

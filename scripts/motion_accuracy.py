@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from openmsk.memory import keep_freed_memory
 from openmsk.motion.analysis import analyze
 from openmsk.motion.form_measures import SAMPLES, TRAJECTORIES, rep_features, rep_trajectories
 from openmsk.motion.form_model import (MODELS_PATH, TEMPLATE_FEATURE, FormModel, fit_linear_form_model, fit_template,
@@ -595,6 +596,7 @@ def main() -> None:
     parser.add_argument("--write-models", action="store_true",
                         help=f"fit the form models on all subjects and write {MODELS_PATH.name}")
     args = parser.parse_args()
+    keep_freed_memory()  # hundreds of analyses in one process
     specs = load_specs()
     count_lines, extra = uiprmd(args.data, specs)
     rows = count_lines + irds(args.data) + cmu(args.data) + video(args.data) + video_live(args.data)

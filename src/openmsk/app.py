@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         # Modules, templates and specs loaded at start-up live for the whole process; moving them out of
         # the collector's reach keeps full collections (tens of ms) from stalling live streams.
         gc.freeze()
-        keep_freed_memory()  # arrays freed by one analysis or import serve the next without page faults
+        keep_freed_memory()  # long-running: memory freed by one request's arrays serves the next
         yield
         if scheduler:
             scheduler.stop()

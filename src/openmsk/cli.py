@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from openmsk.config import get_settings
-from openmsk.memory import keep_freed_memory
 
 app = typer.Typer(help="OpenMSK: a whole-person digital clinic for musculoskeletal pain.",
                   no_args_is_help=True)
@@ -61,11 +60,13 @@ def worker(threads: int = 4) -> None:
     from openmsk.app import build_services
     from openmsk.jobs.scheduler import Scheduler, redis_claim
     from openmsk.logs import configure_logging
+    from openmsk.memory import keep_freed_memory
 
     settings = get_settings()
     if not settings.redis_url:
         fail("OPENMSK_REDIS_URL is not set; without Redis, jobs run inside `openmsk serve`")
     configure_logging(settings.log_level)
+    keep_freed_memory()  # a long-running process, as the server
     services = build_services(settings)
     running = services.queue.worker(threads)
     scheduler = Scheduler(services.queue, claim=redis_claim(settings.redis_url)).start()
@@ -161,5 +162,4 @@ def demo(host: str = "127.0.0.1", port: int = 8000,
 
 def main() -> None:
     """Entry point of the console script."""
-    keep_freed_memory()  # every command: the server, the worker, analyses and imports
     app()
