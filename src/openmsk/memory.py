@@ -8,8 +8,8 @@ _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 # CONFIG (speed only), for long-running processes (the server, the worker, batch analyses). Analysing
 # a recording allocates and frees a few MB of arrays; with glibc's defaults the top of the heap is
-# handed back after each analysis and the next one page-faults its arrays in again: ~700 faults,
-# 1-2 ms of system time in a 10 ms analysis of 11,000 frames. Keeping up to 64 MiB of free heap, and
+# handed back after each analysis and the next one page-faults its arrays in again: 300-900 faults,
+# up to 2 ms of system time in a 10 ms analysis of 11,000 frames (docs/benchmarks.md). Keeping up to 64 MiB of free heap, and
 # taking arrays up to 1 MiB from the heap, removes them. (A FHIR import, whose buffers are larger,
 # gains nothing from it: measured within noise, so one-shot commands keep the defaults.)
 TRIM_THRESHOLD_BYTES = 64 * 1024 * 1024
