@@ -44,10 +44,17 @@ def sample_frames(starts: np.ndarray, ends: np.ndarray, samples: int = SAMPLES) 
     return np.floor(starts[:, None] + (ends - starts)[:, None] * frac + 0.5).astype(np.intp)
 
 
+def _ordered(head: str, tail: str) -> tuple[tuple[str, str], float]:
+    """The stored orientation of the difference head - tail, and the sign that turns it into head - tail."""
+    return ((head, tail), 1.0) if head < tail else ((tail, head), -1.0)
+
+
 class RepSamples:
     """The joints of every rep at its sample frames: float[3, samples, reps] per joint, gathered on first use.
 
     Samples before reps, so reducing over a rep's samples is a few whole-array operations over all reps.
+    Segment vectors, their squared lengths and their components along up are each computed once and
+    shared by every measure that reads them.
     """
 
     def __init__(self, positions: np.ndarray, names: tuple[str, ...], up: tuple[float, ...], starts: np.ndarray,
@@ -82,15 +89,15 @@ class RepSamples:
 
     def vector(self, head: str, tail: str) -> tuple[np.ndarray, float]:
         """head - tail per sample, as one stored vector and a sign: either order is computed once."""
-        key = (head, tail) if head < tail else (tail, head)
+        key, sign = _ordered(head, tail)
         v = self._vectors.get(key)
         if v is None:
             v = self._vectors[key] = self(key[0]) - self(key[1])
-        return v, (1.0 if key[0] == head else -1.0)
+        return v, sign
 
     def _square(self, head: str, tail: str) -> np.ndarray:
         """|head - tail|^2 per sample."""
-        key = (head, tail) if head < tail else (tail, head)
+        key = _ordered(head, tail)[0]
         square = self._squares.get(key)
         if square is None:
             v = self.vector(*key)[0]
@@ -110,11 +117,11 @@ class RepSamples:
 
     def up_dot(self, head: str, tail: str) -> np.ndarray:
         """(head - tail) . up per sample."""
-        key = (head, tail) if head < tail else (tail, head)
+        key, sign = _ordered(head, tail)
         dot = self._up_dots.get(key)
         if dot is None:
             dot = self._up_dots[key] = _dot(self.vector(*key)[0], self.up)
-        return dot if key[0] == head else -dot
+        return dot if sign > 0 else -dot
 
     def up_cos(self, head: str, tail: str) -> np.ndarray:
         """Cosine of the angle between (head - tail) and up per sample (`_cos(head - tail, up)`)."""
@@ -133,9 +140,8 @@ class RepSamples:
     def hip_horizontal(self) -> np.ndarray:
         """The hip line without its vertical part, per sample (its direction: left to right or the reverse)."""
         if "hip_horizontal" not in self._cache:
-            line, sign = self.vector(*HIP_LINE)
-            stored = HIP_LINE if sign > 0 else HIP_LINE[::-1]
-            self._cache["hip_horizontal"] = line - self.up_dot(*stored) * self.up
+            stored = _ordered(*HIP_LINE)[0]
+            self._cache["hip_horizontal"] = self.vector(*stored)[0] - self.up_dot(*stored) * self.up
         return self._cache["hip_horizontal"]
 
     @property
@@ -148,7 +154,7 @@ class RepSamples:
             h = self.hip_horizontal
             with np.errstate(invalid="ignore", divide="ignore"):
                 sideways = _dot(self.vector(*TRUNK)[0], h / np.sqrt(_dot(h, h)))
-                if self.vector(*HIP_LINE)[1] < 0:  # stored right to left: the exact negation
+                if _ordered(*HIP_LINE)[1] < 0:  # stored right to left: the exact negation
                     sideways = -sideways
                 self._cache["tilt"] = np.degrees(np.arctan2(sideways, self.up_dot(*TRUNK)))
         return self._cache["tilt"]
