@@ -188,7 +188,7 @@ NETWORK_MAX_SIZE = 13
 
 @lru_cache(maxsize=16)
 def median_network(size: int) -> tuple[tuple[int, int, bool, bool], ...]:
-    """Compare-exchange steps (low wire, high wire, keep min, keep max) that leave the median of `size` on the middle wire.
+    """Compare-exchange steps (low wire, high wire, keep min, keep max) leaving the median on the middle wire.
 
     Batcher's odd-even merge sort for any `size` (Knuth, The Art of Computer Programming vol. 3, 5.3.4),
     cut back to the steps, and the halves of steps, that the middle output depends on.
