@@ -212,7 +212,7 @@ def offline(quick: bool) -> dict:
     """Throughput on long recordings and rep-count accuracy on every recording, ours and baselines'."""
     specs = load_specs()
     items = recordings(quick)
-    repeats = 2 if quick else 7
+    repeats = 5 if quick else 7  # best of N CPU times: on a shared machine two were too few to find the floor
     throughput = []
     for item in long_recordings(items):
         rec, spec = item["rec"], specs[item["exercise"]]
