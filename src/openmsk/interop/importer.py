@@ -142,7 +142,7 @@ class Importer:
                 if chunk is None:
                     return
                 self._add(batch, chunk, label=str(path))
-                del chunk  # its parsed tree goes now, before collection resumes
+                chunk.clear()  # its parsed tree goes now (the generator still holds the list), before collection resumes
                 if batch.size >= BATCH_RESOURCES:
                     self._commit(batch)
 
