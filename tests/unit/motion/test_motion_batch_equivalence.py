@@ -1,6 +1,7 @@
-"""The batched offline paths (per-coordinate geometry, all reps judged at once, the direct Gustafsson
-filter, vectorised gap filling, running median and percentiles) give exactly the numbers of the straightforward
-definitions they replace, which are written out here as the reference."""
+"""The batched offline paths (per-coordinate geometry, all reps judged at once, vectorised gap filling,
+running median and percentiles) give exactly the numbers of the straightforward definitions they
+replace, which are written out here as the reference; the direct Gustafsson filter gives SciPy's to
+rounding."""
 
 import math
 import random
