@@ -102,6 +102,27 @@ def test_conditional_references_resolve_against_directory_bundles_or_stay_extern
     assert any(r.startswith("Practitioner/") for r in refs)
 
 
+def test_references_to_entries_that_are_only_counted_resolve_like_the_others(db, tmp_path):
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
+        {"fullUrl": "urn:uuid:pat-1", "resource": {"resourceType": "Patient", "id": "pat-1"}},
+        {"fullUrl": "urn:uuid:claim-1", "resource": {"resourceType": "Claim", "id": "claim-1", "status": "active"}},
+        {"fullUrl": "urn:uuid:loc-x", "resource": {"resourceType": "Location", "id": "loc-1",
+                                                   "identifier": [{"system": "urn:loc", "value": "L1"}]}},
+        {"fullUrl": "urn:uuid:enc-1", "resource": {
+            "resourceType": "Encounter", "id": "enc-1", "status": "finished", "class": {"code": "AMB"},
+            "subject": {"reference": "urn:uuid:pat-1"},
+            "location": [{"location": {"reference": "Location?identifier=urn:loc|L1"}}],
+            "account": [{"reference": "urn:uuid:claim-1"}]}}]}
+    summary = import_paths(db, [_write(tmp_path, "b.json", bundle)], source_system="urn:test:headers")
+    assert summary.rejected == [] and summary.unresolved_references == 0
+    assert dict(summary.skipped) == {"Claim": 1, "Location": 1}
+    assert dict(summary.resources) == {"Patient": 1, "Encounter": 1}
+    with db.transaction() as session:
+        text = session.scalar(select(ClinicalRecord.resource_json).where(
+            ClinicalRecord.source_system == "urn:test:headers", ClinicalRecord.resource_type == "Encounter"))
+    assert list(_references(json.loads(text))) == ["Patient/pat-1", "Location/loc-1", "Claim/claim-1"]
+
+
 def _bundle(key="k1", pain=6, updated="2026-01-01T00:00:00Z"):
     at = datetime(2026, 1, 5, 10, tzinfo=UTC)
     obs = synthetic.pain_score(key, at, pain)
@@ -236,7 +257,7 @@ def test_a_database_failure_drops_only_its_own_bundle_of_those_committed_togethe
 
     def failing(session, rows):
         written = real(session, rows)  # the rows are written, then the bundle fails: all of it must go
-        if any(row["provenance"].find("b.json") >= 0 for row in rows):
+        if any("b.json" in row.provenance for row in rows):
             raise OperationalError("upsert", None, RuntimeError("connection lost"))
         return written
 

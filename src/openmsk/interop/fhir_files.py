@@ -1,8 +1,16 @@
 """Stream FHIR R4 resources out of Bundle (.json/.json.gz) and NDJSON (.ndjson/.ndjson.gz) files.
 
-One file is open at a time; a Bundle file is parsed whole with orjson (memory bounded by that
-file), an NDJSON file line by line. Bad files, lines and entries are reported as `ReadProblem`s
-(file, line or entry index, error) instead of raising.
+One file is open at a time; a Bundle file is parsed whole (memory bounded by that file), an NDJSON
+file line by line. Bad files, lines and entries are reported as `ReadProblem`s (file, line or entry
+index, error) instead of raising.
+
+When the caller names the types it reads, a Bundle file is parsed by simdjson, which validates the
+whole document (syntax and UTF-8) at a fraction of the cost of building Python objects for it: only
+entries of those types become dicts (with their compact JSON text), the others `ResourceHeader`s
+(type, id, place). Anything irregular takes the general reader (orjson, then the standard parser),
+which reports it precisely. One difference remains, on input RFC 8259 leaves undefined: where a
+Bundle entry or an unread resource repeats a member name, this reader takes the first occurrence and
+the general reader the last (a read resource's own members are its parsed dict's either way).
 """
 
 from __future__ import annotations
@@ -12,26 +20,45 @@ import gzip
 import json
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import orjson
+import simdjson
 
 BUNDLE_SUFFIXES = (".json", ".json.gz")
 NDJSON_SUFFIXES = (".ndjson", ".ndjson.gz")
 SUPPORTED_SUFFIXES = BUNDLE_SUFFIXES + NDJSON_SUFFIXES
 
 
-@dataclass(frozen=True, slots=True)
-class SourcedResource:
-    """A resource with where it came from (file, 0-based entry index or 1-based line, fullUrl)."""
+class SourcedResource(NamedTuple):
+    """A resource with where it came from (file, 0-based entry index or 1-based line, fullUrl).
+
+    `compact` is the resource as compact JSON when the reader has it (the text it was parsed from).
+    """
 
     resource: dict[str, Any]
     path: str
     location: str
     full_url: str | None = None
+    compact: bytes | None = None
+
+
+class ResourceHeader(NamedTuple):
+    """A resource of a type the caller does not read: its type, id (a string or None) and place only.
+
+    `identifiers` holds its (system, value) string pairs when the caller asked for them (e.g. the
+    provider directory types that conditional references name), else None.
+    """
+
+    resource_type: str
+    id: str | None
+    path: str
+    location: str
+    full_url: str | None = None
+    identifiers: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +124,14 @@ def _loads(data: bytes) -> Any:
     return json.loads(data.decode("utf-8"))
 
 
-def iter_file(path: str | Path) -> Iterator[SourcedResource | ReadProblem]:
-    """Yield every resource of one file, or a ReadProblem for each part that cannot be read."""
+def iter_file(path: str | Path, *, read_types: Collection[str] | None = None,
+              identifier_types: Collection[str] = (),
+              ) -> Iterator[SourcedResource | ResourceHeader | ReadProblem]:
+    """Yield every resource of one file, or a ReadProblem for each part that cannot be read.
+
+    With `read_types`, Bundle entries of other types may come as `ResourceHeader`s (content unread),
+    with their identifiers for the `identifier_types`.
+    """
     path = Path(path)
     name = path.name.lower()
     if not name.endswith(SUPPORTED_SUFFIXES):
@@ -108,7 +141,7 @@ def iter_file(path: str | Path) -> Iterator[SourcedResource | ReadProblem]:
         if name.endswith(NDJSON_SUFFIXES):
             yield from _iter_ndjson(path)
         else:
-            yield from _iter_bundle_file(path)
+            yield from _iter_bundle_file(path, read_types, identifier_types)
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         yield ReadProblem(str(path), "file", f"cannot read file: {type(exc).__name__}")
 
@@ -140,8 +173,13 @@ def _iter_ndjson(path: Path) -> Iterator[SourcedResource | ReadProblem]:
                 yield SourcedResource(resource, str(path), location)
 
 
-def _iter_bundle_file(path: Path) -> Iterator[SourcedResource | ReadProblem]:
+def _iter_bundle_file(path: Path, read_types: Collection[str] | None, identifier_types: Collection[str],
+                      ) -> Iterator[SourcedResource | ResourceHeader | ReadProblem]:
     data = _read_bytes(path)
+    items = None if read_types is None else _bundle_entries(data, str(path), read_types, identifier_types)
+    if items is not None:
+        yield from items
+        return
     try:
         document = _loads(data)
     except json.JSONDecodeError as exc:
@@ -183,6 +221,82 @@ def _iter_entries(bundle: dict[str, Any], path: str, prefix: str) -> Iterator[So
             yield ReadProblem(path, location, problem)
         else:
             yield SourcedResource(resource, path, location, full_url)
+
+
+_OBJECT, _ARRAY = simdjson.Object, simdjson.Array
+
+
+def _bundle_entries(data: bytes, path: str, read_types: Collection[str], identifier_types: Collection[str],
+                    ) -> list[SourcedResource | ResourceHeader] | None:
+    """What the general reader yields for a regular Bundle document, or None when it must read it itself."""
+    # A parser per document: its results are views that must not outlive it (a parser cannot parse
+    # again while any exist), and its buffers are sized to the document anyway.
+    try:
+        document = simdjson.Parser().parse(data)
+    except (ValueError, RuntimeError, UnicodeDecodeError):
+        return None  # damaged, or beyond simdjson (e.g. integers over 64 bits): the general reader decides
+    if type(document) is not _OBJECT or _repeats(document) or document.get("resourceType") != "Bundle":
+        return None
+    if "entry" not in document:
+        return []
+    entries = document["entry"]
+    if type(entries) is not _ARRAY:
+        return None
+    items: list[SourcedResource | ResourceHeader] = []
+    for index, entry in enumerate(entries):
+        if type(entry) is not _OBJECT:
+            return None
+        resource = entry.get("resource")
+        if resource is None:
+            continue  # as in _iter_entries: responses and DELETE requests carry no resource
+        if type(resource) is not _OBJECT:
+            return None
+        rtype = resource.get("resourceType")
+        if type(rtype) is not str or not rtype:
+            return None
+        full_url = entry.get("fullUrl")
+        if type(full_url) is not str:
+            full_url = None
+        location = f"entry {index}"
+        identifiers = None
+        if rtype not in read_types and rtype in identifier_types:
+            identifiers = _identifiers(resource)
+        if rtype in read_types or identifiers is False:
+            compact = resource.mini  # holds only values orjson reads: simdjson refused anything else above
+            parsed = orjson.loads(compact)
+            if parsed["resourceType"] != rtype:
+                return None  # a repeated resourceType: the general reader reports what the last one says
+            # With repeated members the text keeps them all; the parsed dict is then serialized instead.
+            items.append(SourcedResource(parsed, path, location, full_url,
+                                         compact if len(parsed) == len(resource) else None))
+        else:
+            rid = resource.get("id")
+            items.append(ResourceHeader(rtype, rid if type(rid) is str else None, path, location, full_url,
+                                        identifiers))
+    return items
+
+
+def _repeats(value: simdjson.Object) -> bool:
+    """Whether a parsed object repeats a member name (JSON parsers differ on which one counts)."""
+    return len(value) != len(set(value.keys()))
+
+
+def _identifiers(resource: simdjson.Object) -> tuple[tuple[str, str], ...] | bool:
+    """`references.identifier_pairs` of a parsed resource, or False when a pair is not two plain strings."""
+    identifiers = resource.get("identifier")
+    if type(identifiers) is not _ARRAY:
+        return ()
+    pairs = []
+    for ident in identifiers:
+        if type(ident) is not _OBJECT:
+            continue
+        system, value = ident.get("system"), ident.get("value")
+        if not system or not value:
+            continue
+        if type(system) is not str or type(value) is not str:
+            return False  # the dict path formats such values as before
+        pairs.append((system, value))
+    return tuple(pairs)
 
 
 def _resource_problem(resource: Any) -> str | None:

@@ -14,7 +14,7 @@ import orjson
 from openmsk.interop.fhir_files import SourcedResource
 from openmsk.interop.normalize import summary_fields
 from openmsk.interop.references import Resolver
-from openmsk.interop.store import record_id
+from openmsk.interop.store import RecordIds, RecordRow
 
 _sha1 = hashlib.sha1
 
@@ -46,12 +46,13 @@ def serialize(resource: dict[str, Any]) -> bytes:
 class RowMaker:
     """Builds the rows of one group (bundle, NDJSON chunk or page): its constant parts are made once."""
 
-    __slots__ = ("source", "label", "resolver", "member_for", "_source_col", "_provenance_head")
+    __slots__ = ("source", "label", "resolver", "member_for", "_source_col", "_provenance_head", "_ids")
 
     def __init__(self, source: str, label: str, resolver: Resolver,
                  member_for: Callable[[str | None], str | None]) -> None:
         self.source, self.label, self.resolver, self.member_for = source, label, resolver, member_for
         self._source_col = source[:255]
+        self._ids = RecordIds(source)
         try:
             # The provenance document's first two members, exactly as orjson writes them for the dict.
             self._provenance_head: bytes | None = (b'{"source":' + orjson.dumps(source) + b',"file":'
@@ -66,11 +67,11 @@ class RowMaker:
                                  "fullUrl": item.full_url}).decode()
         return (head + orjson.dumps(item.location) + b',"fullUrl":' + orjson.dumps(item.full_url) + b"}").decode()
 
-    def row(self, item: SourcedResource, rtype: str, source_id: str) -> dict[str, Any]:
+    def row(self, item: SourcedResource, rtype: str, source_id: str) -> RecordRow:
         """The row of one resource: references rewritten, summary columns, content hash, provenance."""
         resource = item.resource
         resolver = self.resolver
-        data = resolver.resolve_bytes(serialize(resource))
+        data = resolver.resolve_bytes(item.compact or serialize(resource))
         code, display, status, effective, patient_ref = summary_fields(resource)
         if patient_ref is not None:
             patient_ref = resolver.resolve(patient_ref)
@@ -78,12 +79,8 @@ class RowMaker:
         version = updated = None
         if isinstance(meta, dict):
             version, updated = meta.get("versionId"), meta.get("lastUpdated")
-        return {
-            "id": record_id(self.source, rtype, source_id), "member_id": self.member_for(patient_ref),
-            "resource_type": rtype, "source_system": self._source_col, "source_id": source_id[:255],
-            "patient_ref": patient_ref[:255] if patient_ref else None,
-            "version_id": str(version)[:64] if version else None,
-            "last_updated": str(updated)[:40] if updated else None,
-            "code": code, "display": display, "status": status, "effective": effective,
-            "content_hash": _sha1(data).hexdigest(), "resource_json": data, "provenance": self._provenance(item),
-        }
+        return RecordRow(
+            self._ids.record_id(rtype, source_id), self.member_for(patient_ref), rtype, self._source_col,
+            source_id[:255], patient_ref[:255] if patient_ref else None,
+            str(version)[:64] if version else None, str(updated)[:40] if updated else None,
+            code, display, status, effective, _sha1(data).hexdigest(), self._provenance(item), data)

@@ -17,7 +17,7 @@ from openmsk.auth.principal import Principal
 from openmsk.db import Database
 from openmsk.interop import references, store
 from openmsk.interop.fhir_files import (
-    NDJSON_SUFFIXES, ReadProblem, SourcedResource, expand_paths, iter_file, looks_like_directory,
+    NDJSON_SUFFIXES, ReadProblem, ResourceHeader, SourcedResource, expand_paths, iter_file, looks_like_directory,
 )
 from openmsk.interop.import_rows import RowMaker, gc_paused
 from openmsk.interop.linking import link_patient, linked_member, resolve_org
@@ -55,11 +55,15 @@ class ImportSummary:
                 "patients_in_review": self.review, "patients_unmatched": self.unmatched}
 
 
-def _chunks(path: Path) -> Iterator[list[SourcedResource | ReadProblem]]:
+Item = SourcedResource | ResourceHeader | ReadProblem
+
+
+def _chunks(path: Path) -> Iterator[list[Item]]:
     """A bundle file is one chunk (it is stored whole or not at all); NDJSON goes in chunks of NDJSON_CHUNK lines."""
-    items: list[SourcedResource | ReadProblem] = []
+    items: list[Item] = []
     ndjson = path.name.lower().endswith(NDJSON_SUFFIXES)
-    for item in iter_file(path):
+    # Only the normalized types' content is read; directory resources give their identifiers, the rest are counted.
+    for item in iter_file(path, read_types=NORMALIZED_TYPES, identifier_types=DIRECTORY_TYPES):
         items.append(item)
         if ndjson and len(items) >= NDJSON_CHUNK:
             yield items
@@ -146,7 +150,7 @@ class Importer:
                 if batch.size >= BATCH_RESOURCES:
                     self._commit(batch)
 
-    def import_items(self, items: list[SourcedResource | ReadProblem], *, label: str) -> None:
+    def import_items(self, items: list[Item], *, label: str) -> None:
         """Import and commit one atomic group of resources (a bundle, an NDJSON chunk or a page from a server)."""
         batch = _Batch()
         try:
@@ -154,27 +158,40 @@ class Importer:
         finally:
             self._commit(batch)
 
-    def _add(self, batch: _Batch, items: list[SourcedResource | ReadProblem], *, label: str) -> None:
+    def _add(self, batch: _Batch, items: list[Item], *, label: str) -> None:
         """Write one group in a savepoint of the batch (or as its own transaction): an error drops only it."""
         summary = self.summary
         patients: list[SourcedResource] = []
-        others: list[SourcedResource] = []
+        others: list[SourcedResource | ResourceHeader] = []
         for item in items:
-            if isinstance(item, SourcedResource):
+            kind = type(item)
+            if kind is SourcedResource:
                 (patients if item.resource["resourceType"] == "Patient" else others).append(item)
+            elif kind is ResourceHeader:
+                others.append(item)
             else:
                 summary.rejected.append({"file": item.path, "resource": item.location, "error": item.error})
         resources = patients + others  # Patients first (member links), otherwise in file order
         targets: dict[str, str] = {}
         new_directory: dict[str, str] = {}
-        local = [references.local_reference(item.resource, item.full_url) for item in resources]
+        local = [references.local_reference(item.resource, item.full_url) if type(item) is SourcedResource
+                 else references.local_reference_of(item.resource_type, item.id, item.full_url)
+                 for item in resources]
         for item, (_, ref) in zip(resources, local):
             if ref and item.full_url:
                 targets[item.full_url] = ref
-            if ref and item.resource["resourceType"] in DIRECTORY_TYPES:
-                for query, target in references.directory_keys(item.resource, ref):
-                    if query not in self.directory:
-                        new_directory[query] = target
+            if not ref:
+                continue
+            if type(item) is SourcedResource:
+                keys = (references.directory_keys(item.resource, ref)
+                        if item.resource["resourceType"] in DIRECTORY_TYPES else ())
+            elif item.identifiers and item.resource_type in DIRECTORY_TYPES:
+                keys = references.identifier_keys(item.resource_type, item.identifiers, ref)
+            else:
+                continue
+            for query, target in keys:
+                if query not in self.directory:
+                    new_directory[query] = target
         self.directory.update(new_directory)
         group = _Group(label)
         session = self._open(batch)
@@ -187,10 +204,13 @@ class Importer:
                 resolver = references.Resolver(targets, self.directory)
                 make_row = RowMaker(self.source, group.label, resolver,
                                     lambda ref: self._member_for(session, ref)).row
-                rows: dict[str, dict[str, Any]] = {}
+                rows: dict[str, store.RecordRow] = {}
                 kept: Counter = Counter()
                 skipped = group.skipped
                 for item, (source_id, ref) in zip(resources, local):
+                    if type(item) is ResourceHeader:
+                        skipped[item.resource_type] += 1
+                        continue
                     rtype = item.resource["resourceType"]
                     if rtype not in NORMALIZED_TYPES:
                         skipped[rtype] += 1
@@ -209,7 +229,7 @@ class Importer:
                         summary.rejected.append({"file": item.path, "resource": item.location,
                                                  "error": f"unreadable element ({type(exc).__name__})"})
                         continue
-                    rows[row["id"]] = row
+                    rows[row.id] = row
                     kept[rtype] += 1
                 group.resources.update(kept)
                 group.patients += kept["Patient"]

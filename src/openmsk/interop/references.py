@@ -8,6 +8,7 @@ https://hl7.org/fhir/R4/http.html#trules.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -22,24 +23,35 @@ _MARKER = b'"reference":"'
 
 def local_reference(resource: dict[str, Any], full_url: str | None) -> tuple[str, str | None]:
     """The resource's source id and its relative reference (`Type/id`), using the fullUrl when id is absent."""
-    rid = resource.get("id")
+    return local_reference_of(resource["resourceType"], resource.get("id"), full_url)
+
+
+def local_reference_of(resource_type: str, rid: Any, full_url: str | None) -> tuple[str, str | None]:
+    """`local_reference` from the resource's type and id element (any JSON value, or None when absent)."""
     if not isinstance(rid, str) or not rid:
         rid = full_url.rsplit(":", 1)[-1].rsplit("/", 1)[-1] if full_url else None
     if not rid:
         return "", None
-    return rid, f"{resource['resourceType']}/{rid}"
+    return rid, f"{resource_type}/{rid}"
 
 
 def directory_keys(resource: dict[str, Any], reference: str) -> list[tuple[str, str]]:
     """Conditional-reference queries (`Type?identifier=system|value`) that name this resource."""
-    keys = []
+    return identifier_keys(resource["resourceType"], identifier_pairs(resource), reference)
+
+
+def identifier_pairs(resource: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """(system, value) of each identifier that has both."""
     identifiers = resource.get("identifier")
-    if isinstance(identifiers, list):
-        for ident in identifiers:
-            if isinstance(ident, dict) and ident.get("system") and ident.get("value"):
-                keys.append((f"{resource['resourceType']}?identifier={ident['system']}|{ident['value']}",
-                             reference))
-    return keys
+    if not isinstance(identifiers, list):
+        return []
+    return [(ident["system"], ident["value"]) for ident in identifiers
+            if isinstance(ident, dict) and ident.get("system") and ident.get("value")]
+
+
+def identifier_keys(resource_type: str, pairs: Iterable[tuple[Any, Any]], reference: str) -> list[tuple[str, str]]:
+    """`directory_keys` from the resource's type and identifier pairs."""
+    return [(f"{resource_type}?identifier={system}|{value}", reference) for system, value in pairs]
 
 
 class Resolver:
@@ -91,33 +103,20 @@ class Resolver:
 
     def resolve_bytes(self, data: bytes) -> bytes:
         """The same for a compact (orjson) serialization, without decoding it."""
-        pieces = data.split(_MARKER)
-        if len(pieces) == 1:
+        if _MARKER not in data:
             return data
-        # Compact JSON escapes every quote inside strings, so the marker only starts a real element and
-        # a reference without backslashes ends at the next quote; escaped ones take the regex below.
-        known, counted = self._bytes, self._unresolved_raw
-        out = [pieces[0]]
-        unresolved = 0
-        for piece in pieces[1:]:
-            end = piece.find(b'"')
-            raw = piece[:end]
-            if end < 0 or b"\\" in raw:
-                return self._resolve_escaped(data)
-            out.append(known.get(raw) or self._element_bytes(raw))
-            out.append(piece[end + 1:])
-            if counted and raw in counted:
-                unresolved += 1
-        self.unresolved += unresolved
-        return b"".join(out)
+        # Compact JSON escapes every quote inside strings, so the pattern only matches real elements.
+        return REFERENCE_BYTES.sub(self._element_of, data)
 
-    def _resolve_escaped(self, data: bytes) -> bytes:
-        parts = REFERENCE_BYTES.split(data)
-        raws = parts[1::2]
-        parts[1::2] = [self._bytes.get(raw) or self._element_bytes(raw) for raw in raws]
-        counted = self._unresolved_raw
-        self.unresolved += sum(raw in counted for raw in raws)
-        return b"".join(parts)
+    def _element_of(self, match: re.Match) -> bytes:
+        """The element for one matched reference; kept unresolved ones are counted per occurrence."""
+        raw = match[1]
+        out = self._bytes.get(raw)
+        if out is None:
+            out = self._element_bytes(raw)
+        if raw in self._unresolved_raw:
+            self.unresolved += 1
+        return out
 
     def resolve(self, ref: str | None) -> str | None:
         """One reference resolved the same way (for the subject column)."""

@@ -10,8 +10,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Sequence
-from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import and_, bindparam, func, or_, select, update
@@ -35,16 +34,38 @@ _NAMESPACE = RECORD_NAMESPACE.bytes
 _VARIANT = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 
 
-def uuid5_text(name: str) -> str:
-    """`str(uuid.uuid5(RECORD_NAMESPACE, name))` (RFC 4122 section 4.3) without building UUID objects."""
-    h = hashlib.sha1(_NAMESPACE + name.encode()).hexdigest()
+def _uuid5_format(h: str) -> str:
     # Byte 6's high nibble becomes the version (5), byte 8's top two bits the variant.
     return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+def uuid5_text(name: str) -> str:
+    """`str(uuid.uuid5(RECORD_NAMESPACE, name))` (RFC 4122 section 4.3) without building UUID objects."""
+    return _uuid5_format(hashlib.sha1(_NAMESPACE + name.encode()).hexdigest())
 
 
 def record_id(source_system: str, resource_type: str, source_id: str) -> str:
     """The stable id of a record: the same source resource always gets the same id (uuid5 of source, type, id)."""
     return uuid5_text(f"{source_system}\x1f{resource_type}\x1f{source_id}")
+
+
+class RecordIds:
+    """`record_id` for one source system, hashing the constant part of the name once per resource type."""
+
+    __slots__ = ("_prefix", "_hashers")
+
+    def __init__(self, source_system: str) -> None:
+        self._prefix = _NAMESPACE + f"{source_system}\x1f".encode()
+        self._hashers: dict[str, Any] = {}
+
+    def record_id(self, resource_type: str, source_id: str) -> str:
+        """The same as `record_id(source_system, resource_type, source_id)`."""
+        hasher = self._hashers.get(resource_type)
+        if hasher is None:
+            hasher = self._hashers[resource_type] = hashlib.sha1(self._prefix + f"{resource_type}\x1f".encode())
+        h = hasher.copy()
+        h.update(source_id.encode())
+        return _uuid5_format(h.hexdigest())
 
 
 def _insert(session: Session):
@@ -72,10 +93,27 @@ def _upsert_statement(dialect: str):
     return _STATEMENTS[dialect]
 
 
-# Staging columns in COPY order; resource_json last because it is written as bytes.
-_COLUMNS = ("id", "member_id", "resource_type", "source_system", "source_id", "patient_ref", "version_id",
-            "last_updated", "code", "display", "status", "effective", "content_hash", "provenance", "resource_json")
-_HEAD = itemgetter(*_COLUMNS[:-1])
+class RecordRow(NamedTuple):
+    """One clinical_records row as the import writes it (the staging columns, in COPY order)."""
+
+    id: str
+    member_id: str | None
+    resource_type: str
+    source_system: str
+    source_id: str
+    patient_ref: str | None
+    version_id: str | None
+    last_updated: str | None
+    code: str | None
+    display: str | None
+    status: str | None
+    effective: str | None
+    content_hash: str
+    provenance: str
+    resource_json: bytes | str  # last: written as bytes
+
+
+_COLUMNS = RecordRow._fields
 _STAGING = "clinical_records_incoming"
 _PG_STAGING = (f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING} ({', '.join(c + ' text' for c in _COLUMNS)}) "
                "ON COMMIT DELETE ROWS")
@@ -116,19 +154,23 @@ def _copy_body(body: bytes | str) -> bytes:
     return body.replace(b"\\", b"\\\\")  # compact JSON: backslashes are the only characters to escape
 
 
-def _copy_buffer(rows: Sequence[dict[str, Any]]) -> bytes:
+def _copy_buffer(rows: Sequence[RecordRow]) -> bytes:
     """The rows in COPY text format, one line each; escaping is checked once for the whole batch."""
     if not rows:
         return b""
-    values = [_HEAD(row) for row in rows]
-    heads = "\n".join(["\t".join(["\\N" if v is None else v for v in row]) for row in values])
-    nulls = sum([row.count(None) for row in values])
+    n = "\\N"
+    heads = "\n".join([
+        f"{i}\t{n if m is None else m}\t{t}\t{s}\t{sid}\t{n if p is None else p}\t{n if v is None else v}\t"
+        f"{n if u is None else u}\t{n if c is None else c}\t{n if d is None else d}\t{n if st is None else st}\t"
+        f"{n if e is None else e}\t{h}\t{pv}"
+        for i, m, t, s, sid, p, v, u, c, d, st, e, h, pv, _ in rows])
+    nulls = sum([row.count(None) for row in rows])
     # Fast path: no field needs escaping (the NULL markers hold the only backslashes, the separators
     # the only tabs and newlines).
     if (heads.count("\\") != nulls or heads.count("\t") != len(rows) * (len(_COLUMNS) - 2)
             or heads.count("\n") != len(rows) - 1 or "\r" in heads):
-        heads = "\n".join([_copy_head(row) for row in values])
-    bodies = [row["resource_json"] for row in rows]
+        heads = "\n".join([_copy_head(row[:-1]) for row in rows])
+    bodies = [row[-1] for row in rows]
     try:
         joined = b"\n".join(bodies)
     except TypeError:  # some text among the bytes
@@ -142,7 +184,7 @@ def _copy_buffer(rows: Sequence[dict[str, Any]]) -> bytes:
     return b"\n".join(lines)
 
 
-def _pg_upsert(session: Session, rows: Sequence[dict[str, Any]]) -> list[tuple[str, str | None]]:
+def _pg_upsert(session: Session, rows: Sequence[RecordRow]) -> list[tuple[str, str | None]]:
     connection = session.connection().connection.driver_connection
     try:
         with connection.cursor() as cursor:
@@ -156,7 +198,7 @@ def _pg_upsert(session: Session, rows: Sequence[dict[str, Any]]) -> list[tuple[s
         raise DBAPIError(_PG_UPSERT, None, exc) from exc
 
 
-def upsert_records(session: Session, rows: Sequence[dict[str, Any]]) -> list[tuple[str, str | None]]:
+def upsert_records(session: Session, rows: Sequence[RecordRow]) -> list[tuple[str, str | None]]:
     """Insert new records, replace changed ones that are not older; returns (id, member_id) written.
 
     Unchanged content (same hash) is left alone, so re-importing the same data writes nothing.
@@ -172,7 +214,7 @@ def upsert_records(session: Session, rows: Sequence[dict[str, Any]]) -> list[tup
     written: list[tuple[str, str | None]] = []
     # executemany: SQLAlchemy batches it as multi-row "insertmanyvalues" with one cached compilation.
     for start in range(0, len(rows), CHUNK_ROWS):
-        chunk = [dict(row, imported_at=now) for row in rows[start:start + CHUNK_ROWS]]
+        chunk = [dict(zip(_COLUMNS, row), imported_at=now) for row in rows[start:start + CHUNK_ROWS]]
         for row in chunk:
             if isinstance(row["resource_json"], bytes):
                 row["resource_json"] = row["resource_json"].decode()

@@ -6,7 +6,7 @@ import uuid
 import orjson
 
 from openmsk.interop.references import Resolver
-from openmsk.interop.store import RECORD_NAMESPACE, _copy_buffer, _copy_text, record_id
+from openmsk.interop.store import RECORD_NAMESPACE, RecordIds, RecordRow, _copy_buffer, _copy_text, record_id
 
 
 def _unescape_copy(field: str):
@@ -24,9 +24,13 @@ def _unescape_copy(field: str):
 
 
 def test_record_ids_are_the_rfc_4122_uuid5_of_source_type_and_id():
-    cases = [("urn:openmsk:source:files", "Patient", "p-1"), ("https://ehr.example/fhir", "Observation", "é" * 70)]
-    for source, rtype, rid in cases:
-        assert record_id(source, rtype, rid) == str(uuid.uuid5(RECORD_NAMESPACE, f"{source}\x1f{rtype}\x1f{rid}"))
+    cases = [("urn:openmsk:source:files", "Patient", "p-1"), ("https://ehr.example/fhir", "Observation", "é" * 70),
+             ("urn:openmsk:source:files", "Observation", "p-1"), ("urn:openmsk:source:files", "Patient", "")]
+    ids = {source: RecordIds(source) for source, _, _ in cases}
+    for _ in range(2):  # the second round reuses each type's hashed prefix
+        for source, rtype, rid in cases:
+            expected = str(uuid.uuid5(RECORD_NAMESPACE, f"{source}\x1f{rtype}\x1f{rid}"))
+            assert record_id(source, rtype, rid) == ids[source].record_id(rtype, rid) == expected
 
 
 def test_compact_serializations_resolve_like_spaced_ones_and_count_the_same():
@@ -48,24 +52,24 @@ def test_compact_serializations_resolve_like_spaced_ones_and_count_the_same():
 def test_copy_rows_escape_tabs_newlines_backslashes_and_nulls():
     assert _copy_text(None) == "\\N" and _copy_text("plain") == "plain"
     awkward = "a\tb\nc\rd\\e \\N"
-    row = {"id": "1", "member_id": None, "resource_type": "Observation", "source_system": "urn:x", "source_id": "o1",
-           "patient_ref": None, "version_id": None, "last_updated": None, "code": "s|c", "display": awkward,
-           "status": "final", "effective": None, "content_hash": "h", "provenance": '{"file":"C:\\\\in"}',
-           "resource_json": orjson.dumps({"text": awkward})}
-    lines = _copy_buffer([row, dict(row, id="2", display="plain")]).decode().split("\n")
+    row = RecordRow(id="1", member_id=None, resource_type="Observation", source_system="urn:x", source_id="o1",
+                    patient_ref=None, version_id=None, last_updated=None, code="s|c", display=awkward,
+                    status="final", effective=None, content_hash="h", provenance='{"file":"C:\\\\in"}',
+                    resource_json=orjson.dumps({"text": awkward}))
+    lines = _copy_buffer([row, row._replace(id="2", display="plain")]).decode().split("\n")
     assert lines[-1] == "" and len(lines) == 3
     first = [_unescape_copy(f) for f in lines[0].split("\t")]
     assert len(first) == 15
-    assert first[1] is None and first[9] == awkward and first[13] == row["provenance"]
+    assert first[1] is None and first[9] == awkward and first[13] == row.provenance
     assert orjson.loads(first[14]) == {"text": awkward}
     assert [_unescape_copy(f) for f in lines[1].split("\t")][9] == "plain"
 
 
 def test_indented_json_text_is_escaped_whole():
-    row = {"id": "1", "member_id": None, "resource_type": "Patient", "source_system": "s", "source_id": "p",
-           "patient_ref": None, "version_id": None, "last_updated": None, "code": None, "display": None,
-           "status": None, "effective": None, "content_hash": "h", "provenance": "{}",
-           "resource_json": json.dumps({"name": "a\\b"}, indent=2)}
+    row = RecordRow(id="1", member_id=None, resource_type="Patient", source_system="s", source_id="p",
+                    patient_ref=None, version_id=None, last_updated=None, code=None, display=None,
+                    status=None, effective=None, content_hash="h", provenance="{}",
+                    resource_json=json.dumps({"name": "a\\b"}, indent=2))
     line = _copy_buffer([row]).decode().split("\n")[0]
     assert json.loads(_unescape_copy(line.split("\t")[-1])) == {"name": "a\\b"}
 
