@@ -19,6 +19,7 @@ import gc
 import gzip
 import json
 import re
+import threading
 import zlib
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -224,15 +225,19 @@ def _iter_entries(bundle: dict[str, Any], path: str, prefix: str) -> Iterator[So
 
 
 _OBJECT, _ARRAY = simdjson.Object, simdjson.Array
+_PARSERS = threading.local()
 
 
 def _bundle_entries(data: bytes, path: str, read_types: Collection[str], identifier_types: Collection[str],
                     ) -> list[SourcedResource | ResourceHeader] | None:
     """What the general reader yields for a regular Bundle document, or None when it must read it itself."""
-    # A parser per document: its results are views that must not outlive it (a parser cannot parse
-    # again while any exist), and its buffers are sized to the document anyway.
+    # One parser per thread, so its buffers are allocated once, not per file (the heap would fragment).
+    # Its results are views into it that must not outlive this call: it refuses to parse while any do.
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = simdjson.Parser()
     try:
-        document = simdjson.Parser().parse(data)
+        document = parser.parse(data)
     except (ValueError, RuntimeError, UnicodeDecodeError):
         return None  # damaged, or beyond simdjson (e.g. integers over 64 bits): the general reader decides
     if type(document) is not _OBJECT or _repeats(document) or document.get("resourceType") != "Bundle":

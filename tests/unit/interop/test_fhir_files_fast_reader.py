@@ -122,3 +122,16 @@ def test_gzip_files_take_the_fast_reader_too(tmp_path):
     packed.write_bytes(gzip.compress((FIXTURES / "msk_positive_bundle.json").read_bytes()))
     items = assert_same_reading(packed, NORMALIZED_TYPES)
     assert items and all(type(i) is SourcedResource and i.compact for i in items)
+
+
+def test_a_parser_whose_results_are_still_held_leaves_the_file_to_the_general_reader():
+    from openmsk.interop import fhir_files
+
+    path = FIXTURES / "msk_positive_bundle.json"
+    data = path.read_bytes()
+    assert _bundle_entries(data, str(path), NORMALIZED_TYPES, ()) is not None  # this thread's parser exists now
+    held = fhir_files._PARSERS.parser.parse(data)  # a view into the parser, as a traceback could keep one
+    assert _bundle_entries(data, str(path), NORMALIZED_TYPES, ()) is None
+    assert_same_reading(path, NORMALIZED_TYPES)
+    del held
+    assert _bundle_entries(data, str(path), NORMALIZED_TYPES, ()) is not None
