@@ -226,14 +226,17 @@ def _iter_entries(bundle: dict[str, Any], path: str, prefix: str) -> Iterator[So
 
 _OBJECT, _ARRAY = simdjson.Object, simdjson.Array
 _PARSERS = threading.local()
+KEEP_PARSER_BYTES = 8 * 2**20
 
 
 def _bundle_entries(data: bytes, path: str, read_types: Collection[str], identifier_types: Collection[str],
                     ) -> list[SourcedResource | ResourceHeader] | None:
     """What the general reader yields for a regular Bundle document, or None when it must read it itself."""
-    # One parser per thread, so its buffers are allocated once, not per file (the heap would fragment).
-    # Its results are views into it that must not outlive this call: it refuses to parse while any do.
-    parser = getattr(_PARSERS, "parser", None)
+    # One parser per thread for the usual sizes, so its buffers (about 3x the document) are allocated
+    # once rather than per file, which fragmented the heap; a larger document gets a parser of its own,
+    # freed with it. Its results are views into it that must not outlive this call (it refuses to parse
+    # again while any do).
+    parser = getattr(_PARSERS, "parser", None) if len(data) <= KEEP_PARSER_BYTES else simdjson.Parser()
     if parser is None:
         parser = _PARSERS.parser = simdjson.Parser()
     try:

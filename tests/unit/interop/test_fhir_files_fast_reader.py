@@ -135,3 +135,17 @@ def test_a_parser_whose_results_are_still_held_leaves_the_file_to_the_general_re
     assert_same_reading(path, NORMALIZED_TYPES)
     del held
     assert _bundle_entries(data, str(path), NORMALIZED_TYPES, ()) is not None
+
+
+def test_a_document_over_the_kept_size_gets_a_parser_of_its_own(monkeypatch):
+    from openmsk.interop import fhir_files
+
+    path = FIXTURES / "msk_positive_bundle.json"
+    data = path.read_bytes()
+    assert _bundle_entries(data, str(path), NORMALIZED_TYPES, ()) is not None
+    kept = fhir_files._PARSERS.parser
+    held = kept.parse(data)  # the thread's parser is busy, so only a parser of its own can read the file
+    monkeypatch.setattr(fhir_files, "KEEP_PARSER_BYTES", len(data) - 1)
+    assert _bundle_entries(data, str(path), NORMALIZED_TYPES, ()) is not None
+    assert fhir_files._PARSERS.parser is kept
+    del held
