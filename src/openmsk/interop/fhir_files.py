@@ -7,8 +7,9 @@ index, error) instead of raising.
 When the caller names the types it reads, a Bundle file is parsed by simdjson, which validates the
 whole document (syntax and UTF-8) at a fraction of the cost of building Python objects for it: only
 entries of those types become dicts (with their compact JSON text), the others `ResourceHeader`s
-(type, id, place). Anything irregular takes the general reader (orjson, then the standard parser),
-which reports it precisely. One difference remains, on input RFC 8259 leaves undefined: where a
+(type, id, place); an NDJSON line of another type is checked the same way and becomes a header.
+Anything irregular takes the general reader (orjson, then the standard parser), which reports it
+precisely. One difference remains, on input RFC 8259 leaves undefined: where a
 Bundle entry or an unread resource repeats a member name, this reader takes the first occurrence and
 the general reader the last (a read resource's own members are its parsed dict's either way).
 """
@@ -140,7 +141,7 @@ def iter_file(path: str | Path, *, read_types: Collection[str] | None = None,
         return
     try:
         if name.endswith(NDJSON_SUFFIXES):
-            yield from _iter_ndjson(path)
+            yield from _iter_ndjson(path, read_types, identifier_types)
         else:
             yield from _iter_bundle_file(path, read_types, identifier_types)
     except (OSError, EOFError, UnicodeDecodeError) as exc:
@@ -153,13 +154,19 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[SourcedResource | ReadPr
         yield from iter_file(path)
 
 
-def _iter_ndjson(path: Path) -> Iterator[SourcedResource | ReadProblem]:
+def _iter_ndjson(path: Path, read_types: Collection[str] | None, identifier_types: Collection[str],
+                 ) -> Iterator[SourcedResource | ResourceHeader | ReadProblem]:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             location = f"line {number}"
+            if read_types is not None:
+                header = _line_header(line, str(path), location, read_types, identifier_types)
+                if header is not None:
+                    yield header
+                    continue
             try:
                 resource = _loads(line)
             except json.JSONDecodeError as exc:
@@ -229,20 +236,41 @@ _PARSERS = threading.local()
 KEEP_PARSER_BYTES = 8 * 2**20
 
 
-def _bundle_entries(data: bytes, path: str, read_types: Collection[str], identifier_types: Collection[str],
-                    ) -> list[SourcedResource | ResourceHeader] | None:
-    """What the general reader yields for a regular Bundle document, or None when it must read it itself."""
+def _parse(data: bytes) -> Any:
+    """The document parsed by simdjson, or None when it refuses it (the general reader then decides)."""
     # One parser per thread for the usual sizes, so its buffers (about 3x the document) are allocated
     # once rather than per file, which fragmented the heap; a larger document gets a parser of its own,
-    # freed with it. Its results are views into it that must not outlive this call (it refuses to parse
-    # again while any do).
+    # freed with it. Its results are views into it that must not outlive the caller's use (it refuses
+    # to parse again while any exist).
     parser = getattr(_PARSERS, "parser", None) if len(data) <= KEEP_PARSER_BYTES else simdjson.Parser()
     if parser is None:
         parser = _PARSERS.parser = simdjson.Parser()
     try:
-        document = parser.parse(data)
+        return parser.parse(data)
     except (ValueError, RuntimeError, UnicodeDecodeError):
-        return None  # damaged, or beyond simdjson (e.g. integers over 64 bits): the general reader decides
+        return None  # damaged, or beyond simdjson (e.g. integers over 64 bits)
+
+
+def _line_header(line: bytes, path: str, location: str, read_types: Collection[str],
+                 identifier_types: Collection[str]) -> ResourceHeader | None:
+    """The header of an NDJSON line holding a resource of a type not read, else None (the line is read)."""
+    resource = _parse(line)
+    if type(resource) is not _OBJECT:
+        return None
+    rtype = resource.get("resourceType")
+    if type(rtype) is not str or not rtype or rtype == "Bundle" or rtype in read_types:
+        return None
+    identifiers = _identifiers(resource) if rtype in identifier_types else None
+    if identifiers is False:
+        return None
+    rid = resource.get("id")
+    return ResourceHeader(rtype, rid if type(rid) is str else None, path, location, None, identifiers)
+
+
+def _bundle_entries(data: bytes, path: str, read_types: Collection[str], identifier_types: Collection[str],
+                    ) -> list[SourcedResource | ResourceHeader] | None:
+    """What the general reader yields for a regular Bundle document, or None when it must read it itself."""
+    document = _parse(data)
     if type(document) is not _OBJECT or _repeats(document) or document.get("resourceType") != "Bundle":
         return None
     if "entry" not in document:

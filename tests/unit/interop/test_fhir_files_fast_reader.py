@@ -14,8 +14,8 @@ from openmsk.interop.normalize import NORMALIZED_TYPES
 from openmsk.interop.references import identifier_pairs
 
 FIXTURES = Path(__file__).resolve().parents[2] / "data" / "fhir"
-BUNDLES = ("msk_positive_bundle.json", "msk_negative_bundle.json", "searchset_bundle.json", "bad_records_bundle.json",
-           "not_json.json")
+FILES = ("msk_positive_bundle.json", "msk_negative_bundle.json", "searchset_bundle.json", "bad_records_bundle.json",
+         "not_json.json", "resources.ndjson")
 
 
 def assert_same_reading(path, read_types, identifier_types=()):
@@ -41,9 +41,9 @@ def assert_same_reading(path, read_types, identifier_types=()):
     return fast
 
 
-@pytest.mark.parametrize("name", BUNDLES)
+@pytest.mark.parametrize("name", FILES)
 @pytest.mark.parametrize("read_types", [frozenset(), frozenset({"Observation", "Condition"}), NORMALIZED_TYPES])
-def test_fixture_bundles_read_the_same_whatever_types_are_read(name, read_types):
+def test_fixture_files_read_the_same_whatever_types_are_read(name, read_types):
     assert_same_reading(FIXTURES / name, read_types, DIRECTORY_TYPES)
 
 
@@ -149,3 +149,32 @@ def test_a_document_over_the_kept_size_gets_a_parser_of_its_own(monkeypatch):
     assert _bundle_entries(data, str(path), NORMALIZED_TYPES, ()) is not None
     assert fhir_files._PARSERS.parser is kept
     del held
+
+
+def test_ndjson_lines_of_types_not_read_become_headers_and_the_rest_reads_as_before(tmp_path):
+    lines = [
+        '{"resourceType":"Claim","id":"c1","status":"active"}',
+        '{"resourceType":"Organization","id":"o1","identifier":[{"system":"s","value":"v"}]}',
+        '{"resourceType":"Organization","id":"o2","identifier":[{"system":"s","value":5}]}',  # dict path
+        OBS,
+        '{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:e","resource":'
+        '{"resourceType":"Claim","id":"c2"}}]}',  # a Bundle on a line: its entries, as before
+        '{"resourceType":"Claim","id":7}', '{"resourceType":"Claim", "id": "c3"', '[1]', '{"id":"x"}', '']
+    path = tmp_path / "mixed.ndjson.gz"
+    path.write_bytes(gzip.compress("\n".join(lines).encode()))
+    items = assert_same_reading(path, NORMALIZED_TYPES, DIRECTORY_TYPES)
+    kinds = [type(i).__name__ for i in items]
+    assert kinds == ["ResourceHeader", "ResourceHeader", "SourcedResource", "SourcedResource", "SourcedResource",
+                     "ResourceHeader", "ReadProblem", "ReadProblem", "ReadProblem"]
+    assert items[1].identifiers == (("s", "v"),) and items[5].id is None and items[0].location == "line 1"
+
+
+@pytest.mark.shared_data
+def test_synthea_resources_as_bulk_data_ndjson_read_as_the_general_reader_reads_them(shared_data_dir, tmp_path):
+    path = sorted((shared_data_dir / "fhir" / "synthea").glob("*-bundle.json.gz"))[0]
+    with gzip.open(path, "rb") as handle:
+        entries = orjson.loads(handle.read())["entry"]
+    ndjson = tmp_path / "export.ndjson"
+    ndjson.write_bytes(b"\n".join(orjson.dumps(e["resource"]) for e in entries) + b"\n")
+    items = assert_same_reading(ndjson, NORMALIZED_TYPES, DIRECTORY_TYPES)
+    assert any(type(i) is ResourceHeader for i in items) and any(type(i) is SourcedResource for i in items)
