@@ -89,8 +89,8 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def _open_text(path: Path) -> IO[str]:
     if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8")
-    return path.open("r", encoding="utf-8")
+        return gzip.open(path, "rt", encoding="utf-8-sig")
+    return path.open("r", encoding="utf-8-sig")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -123,7 +123,8 @@ def _loads(data: bytes) -> Any:
     finally:
         if enabled:
             gc.enable()
-    return json.loads(data.decode("utf-8"))
+    # A leading byte order mark is ignored, as RFC 8259 section 8.1 allows (simdjson does the same).
+    return json.loads(data.decode("utf-8-sig"))
 
 
 def iter_file(path: str | Path, *, read_types: Collection[str] | None = None,

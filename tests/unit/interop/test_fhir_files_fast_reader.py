@@ -8,7 +8,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from openmsk.interop.fhir_files import ReadProblem, ResourceHeader, SourcedResource, _bundle_entries, iter_file
+from openmsk.interop.fhir_files import (
+    ReadProblem, ResourceHeader, SourcedResource, _bundle_entries, iter_file, looks_like_directory,
+)
 from openmsk.interop.importer import DIRECTORY_TYPES
 from openmsk.interop.normalize import NORMALIZED_TYPES
 from openmsk.interop.references import identifier_pairs
@@ -178,3 +180,15 @@ def test_synthea_resources_as_bulk_data_ndjson_read_as_the_general_reader_reads_
     ndjson.write_bytes(b"\n".join(orjson.dumps(e["resource"]) for e in entries) + b"\n")
     items = assert_same_reading(ndjson, NORMALIZED_TYPES, DIRECTORY_TYPES)
     assert any(type(i) is ResourceHeader for i in items) and any(type(i) is SourcedResource for i in items)
+
+
+def test_a_leading_byte_order_mark_is_ignored_by_both_readers(tmp_path):
+    bundle = _file(tmp_path, b"\xef\xbb\xbf" + ('{"resourceType":"Bundle","entry":[{"resource":' + OBS + "}]}").encode())
+    items = assert_same_reading(bundle, NORMALIZED_TYPES)
+    assert [i.resource["id"] for i in items] == ["o1"]
+    directory = _file(tmp_path, b"\xef\xbb\xbf" + b'{"resourceType":"Bundle","type":"batch","entry":[]}')
+    assert looks_like_directory(directory)
+    lines = tmp_path / "r.ndjson"
+    lines.write_bytes(b"\xef\xbb\xbf" + b'{"resourceType":"Claim","id":"c1"}\n' + OBS.encode() + b"\n")
+    assert [type(i).__name__ for i in assert_same_reading(lines, NORMALIZED_TYPES)] == ["ResourceHeader",
+                                                                                      "SourcedResource"]
