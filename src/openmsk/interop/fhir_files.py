@@ -7,7 +7,7 @@ index, error) instead of raising.
 When the caller names the types it reads, a Bundle file is parsed by simdjson, which validates the
 whole document (syntax and UTF-8) at a fraction of the cost of building Python objects for it: only
 entries of those types become dicts (with their compact JSON text), the others `ResourceHeader`s
-(type, id, place); an NDJSON line of another type is checked the same way and becomes a header.
+(type, id, place); an NDJSON line holding one resource is read the same way.
 Anything irregular takes the general reader (orjson, then the standard parser), which reports it
 precisely. One difference remains, on input RFC 8259 leaves undefined: where a
 Bundle entry or an unread resource repeats a member name, this reader takes the first occurrence and
@@ -164,9 +164,9 @@ def _iter_ndjson(path: Path, read_types: Collection[str] | None, identifier_type
                 continue
             location = f"line {number}"
             if read_types is not None:
-                header = _line_header(line, str(path), location, read_types, identifier_types)
-                if header is not None:
-                    yield header
+                item = _line_item(line, str(path), location, read_types, identifier_types)
+                if item is not None:
+                    yield item
                     continue
             try:
                 resource = _loads(line)
@@ -252,20 +252,33 @@ def _parse(data: bytes) -> Any:
         return None  # damaged, or beyond simdjson (e.g. integers over 64 bits)
 
 
-def _line_header(line: bytes, path: str, location: str, read_types: Collection[str],
-                 identifier_types: Collection[str]) -> ResourceHeader | None:
-    """The header of an NDJSON line holding a resource of a type not read, else None (the line is read)."""
+def _line_item(line: bytes, path: str, location: str, read_types: Collection[str],
+               identifier_types: Collection[str]) -> SourcedResource | ResourceHeader | None:
+    """The item of an NDJSON line holding one resource, or None when the general reader must read it."""
     resource = _parse(line)
     if type(resource) is not _OBJECT:
         return None
     rtype = resource.get("resourceType")
-    if type(rtype) is not str or not rtype or rtype == "Bundle" or rtype in read_types:
+    if type(rtype) is not str or not rtype or rtype == "Bundle":
         return None
-    identifiers = _identifiers(resource) if rtype in identifier_types else None
-    if identifiers is False:
-        return None
-    rid = resource.get("id")
-    return ResourceHeader(rtype, rid if type(rid) is str else None, path, location, None, identifiers)
+    return _item(resource, rtype, path, location, None, read_types, identifier_types)
+
+
+def _item(resource: simdjson.Object, rtype: str, path: str, location: str, full_url: str | None,
+          read_types: Collection[str], identifier_types: Collection[str]) -> SourcedResource | ResourceHeader | None:
+    """A parsed resource as the general reader would yield it (a header for types not read), or None."""
+    identifiers = None
+    if rtype not in read_types:
+        identifiers = _identifiers(resource) if rtype in identifier_types else None
+        if identifiers is not False:
+            rid = resource.get("id")
+            return ResourceHeader(rtype, rid if type(rid) is str else None, path, location, full_url, identifiers)
+    compact = resource.mini  # holds only values orjson reads: simdjson refused anything else
+    parsed = orjson.loads(compact)
+    if parsed["resourceType"] != rtype:
+        return None  # a repeated resourceType: the general reader reports what the last one says
+    # With repeated members the text keeps them all; the parsed dict is then serialized instead.
+    return SourcedResource(parsed, path, location, full_url, compact if len(parsed) == len(resource) else None)
 
 
 def _bundle_entries(data: bytes, path: str, read_types: Collection[str], identifier_types: Collection[str],
@@ -294,22 +307,10 @@ def _bundle_entries(data: bytes, path: str, read_types: Collection[str], identif
         full_url = entry.get("fullUrl")
         if type(full_url) is not str:
             full_url = None
-        location = f"entry {index}"
-        identifiers = None
-        if rtype not in read_types and rtype in identifier_types:
-            identifiers = _identifiers(resource)
-        if rtype in read_types or identifiers is False:
-            compact = resource.mini  # holds only values orjson reads: simdjson refused anything else above
-            parsed = orjson.loads(compact)
-            if parsed["resourceType"] != rtype:
-                return None  # a repeated resourceType: the general reader reports what the last one says
-            # With repeated members the text keeps them all; the parsed dict is then serialized instead.
-            items.append(SourcedResource(parsed, path, location, full_url,
-                                         compact if len(parsed) == len(resource) else None))
-        else:
-            rid = resource.get("id")
-            items.append(ResourceHeader(rtype, rid if type(rid) is str else None, path, location, full_url,
-                                        identifiers))
+        item = _item(resource, rtype, path, f"entry {index}", full_url, read_types, identifier_types)
+        if item is None:
+            return None
+        items.append(item)
     return items
 
 
