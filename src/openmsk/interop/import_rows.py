@@ -67,14 +67,12 @@ class RowMaker:
                                  "fullUrl": item.full_url}).decode()
         return (head + orjson.dumps(item.location) + b',"fullUrl":' + orjson.dumps(item.full_url) + b"}").decode()
 
-    def row(self, item: SourcedResource, rtype: str, source_id: str) -> RecordRow:
-        """The row of one resource: references rewritten, summary columns, content hash, provenance."""
+    def row(self, item: SourcedResource, rtype: str, source_id: str, data: bytes) -> RecordRow:
+        """The row of one resource stored as `data` (its references rewritten): summary columns, hash, provenance."""
         resource = item.resource
-        resolver = self.resolver
-        data = resolver.resolve_bytes(item.compact or serialize(resource))
         code, display, status, effective, patient_ref = summary_fields(resource)
         if patient_ref is not None:
-            patient_ref = resolver.resolve(patient_ref)
+            patient_ref = self.resolver.resolve(patient_ref)
         meta = resource.get("meta")
         version = updated = None
         if isinstance(meta, dict):

@@ -19,7 +19,7 @@ from openmsk.interop import references, store
 from openmsk.interop.fhir_files import (
     NDJSON_SUFFIXES, ReadProblem, ResourceHeader, SourcedResource, expand_paths, iter_file, looks_like_directory,
 )
-from openmsk.interop.import_rows import RowMaker, gc_paused
+from openmsk.interop.import_rows import RowMaker, gc_paused, serialize
 from openmsk.interop.linking import link_patient, linked_member, resolve_org
 from openmsk.interop.normalize import NORMALIZED_TYPES, validate
 
@@ -70,6 +70,14 @@ def _chunks(path: Path) -> Iterator[list[Item]]:
             items = []
     if items:
         yield items
+
+
+# An element of an unexpected shape that the checks did not catch: only its entry is rejected.
+_SHAPE_ERRORS = (TypeError, ValueError, AttributeError, KeyError)
+
+
+def _unreadable(item: SourcedResource, exc: Exception) -> dict[str, str]:
+    return {"file": item.path, "resource": item.location, "error": f"unreadable element ({type(exc).__name__})"}
 
 
 @dataclass
@@ -202,37 +210,7 @@ class Importer:
             with session.begin_nested() if nested else nullcontext():
                 store.save_directory(session, new_directory)
                 resolver = references.Resolver(targets, self.directory)
-                make_row = RowMaker(self.source, group.label, resolver,
-                                    lambda ref: self._member_for(session, ref)).row
-                rows: dict[str, store.RecordRow] = {}
-                kept: Counter = Counter()
-                skipped = group.skipped
-                for item, (source_id, ref) in zip(resources, local):
-                    if type(item) is ResourceHeader:
-                        skipped[item.resource_type] += 1
-                        continue
-                    rtype = item.resource["resourceType"]
-                    if rtype not in NORMALIZED_TYPES:
-                        skipped[rtype] += 1
-                        continue
-                    try:
-                        error = validate(item.resource) or (None if ref else f"{rtype}.id: missing (and no fullUrl)")
-                        if error:
-                            summary.rejected.append({"file": item.path, "resource": f"{item.location} ({rtype})",
-                                                     "error": error})
-                            continue
-                        if rtype == "Patient":
-                            self._link(session, item.resource, ref, group)
-                        row = make_row(item, rtype, source_id)
-                    except (TypeError, ValueError, AttributeError, KeyError) as exc:
-                        # An element of an unexpected shape the checks did not catch: reject the entry only.
-                        summary.rejected.append({"file": item.path, "resource": item.location,
-                                                 "error": f"unreadable element ({type(exc).__name__})"})
-                        continue
-                    rows[row.id] = row
-                    kept[rtype] += 1
-                group.resources.update(kept)
-                group.patients += kept["Patient"]
+                rows = self._rows(session, resources, local, group, resolver)
                 written = store.upsert_records(session, list(rows.values()))
                 for record_id, member_id in written:
                     if member_id:
@@ -325,6 +303,49 @@ class Importer:
             self.patient_members[patient_ref] = linked_member(session, source_system=self.source,
                                                               patient_id=patient_ref[8:])
         return self.patient_members[patient_ref]
+
+    def _rows(self, session: Session, resources: list[SourcedResource | ResourceHeader],
+              local: list[tuple[str, str | None]], group: _Group,
+              resolver: references.Resolver) -> dict[str, store.RecordRow]:
+        """The rows of a group's acceptable resources (Patients linked first); the rest counted or rejected."""
+        rejected, skipped = self.summary.rejected, group.skipped
+        checked: list[tuple[SourcedResource, str, str]] = []
+        texts: list[bytes] = []
+        for item, (source_id, ref) in zip(resources, local):
+            if type(item) is ResourceHeader:
+                skipped[item.resource_type] += 1
+                continue
+            rtype = item.resource["resourceType"]
+            if rtype not in NORMALIZED_TYPES:
+                skipped[rtype] += 1
+                continue
+            try:
+                error = validate(item.resource) or (None if ref else f"{rtype}.id: missing (and no fullUrl)")
+                if error:
+                    rejected.append({"file": item.path, "resource": f"{item.location} ({rtype})", "error": error})
+                    continue
+                text = item.compact or serialize(item.resource)
+                if rtype == "Patient":
+                    self._link(session, item.resource, ref, group)
+            except _SHAPE_ERRORS as exc:
+                rejected.append(_unreadable(item, exc))
+                continue
+            checked.append((item, rtype, source_id))
+            texts.append(text)
+        maker = RowMaker(self.source, group.label, resolver, lambda ref: self._member_for(session, ref))
+        rows: dict[str, store.RecordRow] = {}
+        kept: Counter = Counter()
+        for (item, rtype, source_id), data in zip(checked, resolver.resolve_many(texts)):
+            try:
+                row = maker.row(item, rtype, source_id, data)
+            except _SHAPE_ERRORS as exc:
+                rejected.append(_unreadable(item, exc))
+                continue
+            rows[row.id] = row
+            kept[rtype] += 1
+        group.resources.update(kept)
+        group.patients += kept["Patient"]
+        return rows
 
     def _link(self, session, patient: dict[str, Any], ref: str, group: _Group) -> None:
         link = link_patient(session, source_system=self.source, patient=patient,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -107,6 +108,31 @@ class Resolver:
             return data
         # Compact JSON escapes every quote inside strings, so the pattern only matches real elements.
         return REFERENCE_BYTES.sub(self._element_of, data)
+
+    def resolve_many(self, texts: list[bytes]) -> list[bytes]:
+        """`resolve_bytes` of each compact serialization, in one pass over them all."""
+        joined = b"\n".join(texts)
+        parts = joined.split(_MARKER)
+        # Compact JSON has no raw newline (strings escape it), so the texts split apart again below.
+        if len(parts) == 1 or joined.count(b"\n") != len(texts) - 1:
+            return texts if len(parts) == 1 else [self.resolve_bytes(text) for text in texts]
+        known, kept_raw = self._bytes, self._unresolved_raw
+        out = [parts[0]]
+        unresolved = 0
+        for part in islice(parts, 1, None):
+            end = part.find(b'"')
+            raw = part[:end]
+            if end < 0 or raw.endswith(b"\\"):  # an escaped quote: the exact pattern reads the element
+                return [self.resolve_bytes(text) for text in texts]
+            element = known.get(raw)
+            if element is None:
+                element = self._element_bytes(raw)
+            if raw in kept_raw:
+                unresolved += 1
+            out.append(element)
+            out.append(part[end + 1:])
+        self.unresolved += unresolved
+        return b"".join(out).split(b"\n")
 
     def _element_of(self, match: re.Match) -> bytes:
         """The element for one matched reference; kept unresolved ones are counted per occurrence."""

@@ -117,7 +117,11 @@ _COLUMNS = RecordRow._fields
 _STAGING = "clinical_records_incoming"
 _PG_STAGING = (f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING} ({', '.join(c + ' text' for c in _COLUMNS)}) "
                "ON COMMIT DELETE ROWS")
-_PG_COPY = f"COPY {_STAGING} ({', '.join(_COLUMNS)}) FROM STDIN"
+# Binary COPY: each field goes as its length and bytes, so nothing is escaped. A text column's binary
+# form is its UTF-8 bytes (PostgreSQL's text_recv, which checks the encoding), so the JSON, already
+# UTF-8, is sent as it is (the bytea dumper writes bytes unchanged).
+_PG_COPY = f"COPY {_STAGING} ({', '.join(_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+_COPY_TYPES = ["text"] * (len(_COLUMNS) - 1) + ["bytea"]
 # The same rule as _upsert_statement: replace when content or member changed and the incoming
 # version is not older; the staging rows are consumed by the statement (DELETE .. RETURNING).
 _PG_UPSERT = (
@@ -133,64 +137,17 @@ _PG_UPSERT = (
     " RETURNING cr.id, cr.member_id")
 
 
-def _copy_text(value: str | None) -> str:
-    """A field in PostgreSQL COPY text format (https://www.postgresql.org/docs/15/sql-copy.html)."""
-    if value is None:
-        return "\\N"
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return value
-
-
-def _copy_head(values: tuple) -> str:
-    return "\t".join([_copy_text(v) for v in values])
-
-
-def _copy_body(body: bytes | str) -> bytes:
-    if isinstance(body, str):
-        body = body.encode()
-    if b"\n" in body or b"\t" in body or b"\r" in body:  # indented JSON text: escape it all
-        return _copy_text(body.decode()).encode()
-    return body.replace(b"\\", b"\\\\")  # compact JSON: backslashes are the only characters to escape
-
-
-def _copy_buffer(rows: Sequence[RecordRow]) -> bytes:
-    """The rows in COPY text format, one line each; escaping is checked once for the whole batch."""
-    if not rows:
-        return b""
-    n = "\\N"
-    heads = "\n".join([
-        f"{i}\t{n if m is None else m}\t{t}\t{s}\t{sid}\t{n if p is None else p}\t{n if v is None else v}\t"
-        f"{n if u is None else u}\t{n if c is None else c}\t{n if d is None else d}\t{n if st is None else st}\t"
-        f"{n if e is None else e}\t{h}\t{pv}"
-        for i, m, t, s, sid, p, v, u, c, d, st, e, h, pv, _ in rows])
-    nulls = sum([row.count(None) for row in rows])
-    # Fast path: no field needs escaping (the NULL markers hold the only backslashes, the separators
-    # the only tabs and newlines).
-    if (heads.count("\\") != nulls or heads.count("\t") != len(rows) * (len(_COLUMNS) - 2)
-            or heads.count("\n") != len(rows) - 1 or "\r" in heads):
-        heads = "\n".join([_copy_head(row[:-1]) for row in rows])
-    bodies = [row[-1] for row in rows]
-    try:
-        joined = b"\n".join(bodies)
-    except TypeError:  # some text among the bytes
-        joined = None
-    if joined is None or joined.count(b"\n") != len(rows) - 1 or b"\t" in joined or b"\r" in joined:
-        bodies = [_copy_body(body) for body in bodies]
-    elif b"\\" in joined:
-        bodies = [body.replace(b"\\", b"\\\\") for body in bodies]
-    lines = [head + b"\t" + body for head, body in zip(heads.encode().split(b"\n"), bodies, strict=True)]
-    lines.append(b"")
-    return b"\n".join(lines)
-
-
 def _pg_upsert(session: Session, rows: Sequence[RecordRow]) -> list[tuple[str, str | None]]:
     connection = session.connection().connection.driver_connection
     try:
         with connection.cursor() as cursor:
             cursor.execute(_PG_STAGING)
             with cursor.copy(_PG_COPY) as copy:
-                copy.write(_copy_buffer(rows))
+                copy.set_types(_COPY_TYPES)
+                write = copy.write_row
+                for row in rows:
+                    write(row if type(row.resource_json) is bytes
+                          else row._replace(resource_json=row.resource_json.encode()))
             cursor.execute(_PG_UPSERT, (utcnow(),))
             return [(r[0], r[1]) for r in cursor.fetchall()]
     except connection.Error as exc:

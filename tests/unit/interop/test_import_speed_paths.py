@@ -1,4 +1,4 @@
-"""The import's fast paths give the same answers as the plain ones: ids, references, COPY text."""
+"""The import's fast paths give the same answers as the plain ones: ids, references, provenance."""
 
 import json
 import uuid
@@ -6,21 +6,7 @@ import uuid
 import orjson
 
 from openmsk.interop.references import Resolver
-from openmsk.interop.store import RECORD_NAMESPACE, RecordIds, RecordRow, _copy_buffer, _copy_text, record_id
-
-
-def _unescape_copy(field: str):
-    """PostgreSQL COPY text format read back (https://www.postgresql.org/docs/15/sql-copy.html)."""
-    if field == "\\N":
-        return None
-    out, chars = [], iter(field)
-    for ch in chars:
-        if ch == "\\":
-            nxt = next(chars)
-            out.append({"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}[nxt])
-        else:
-            out.append(ch)
-    return "".join(out)
+from openmsk.interop.store import RECORD_NAMESPACE, RecordIds, record_id
 
 
 def test_record_ids_are_the_rfc_4122_uuid5_of_source_type_and_id():
@@ -49,31 +35,6 @@ def test_compact_serializations_resolve_like_spaced_ones_and_count_the_same():
     assert spaced.unresolved == compact.unresolved == 2
 
 
-def test_copy_rows_escape_tabs_newlines_backslashes_and_nulls():
-    assert _copy_text(None) == "\\N" and _copy_text("plain") == "plain"
-    awkward = "a\tb\nc\rd\\e \\N"
-    row = RecordRow(id="1", member_id=None, resource_type="Observation", source_system="urn:x", source_id="o1",
-                    patient_ref=None, version_id=None, last_updated=None, code="s|c", display=awkward,
-                    status="final", effective=None, content_hash="h", provenance='{"file":"C:\\\\in"}',
-                    resource_json=orjson.dumps({"text": awkward}))
-    lines = _copy_buffer([row, row._replace(id="2", display="plain")]).decode().split("\n")
-    assert lines[-1] == "" and len(lines) == 3
-    first = [_unescape_copy(f) for f in lines[0].split("\t")]
-    assert len(first) == 15
-    assert first[1] is None and first[9] == awkward and first[13] == row.provenance
-    assert orjson.loads(first[14]) == {"text": awkward}
-    assert [_unescape_copy(f) for f in lines[1].split("\t")][9] == "plain"
-
-
-def test_indented_json_text_is_escaped_whole():
-    row = RecordRow(id="1", member_id=None, resource_type="Patient", source_system="s", source_id="p",
-                    patient_ref=None, version_id=None, last_updated=None, code=None, display=None,
-                    status=None, effective=None, content_hash="h", provenance="{}",
-                    resource_json=json.dumps({"name": "a\\b"}, indent=2))
-    line = _copy_buffer([row]).decode().split("\n")[0]
-    assert json.loads(_unescape_copy(line.split("\t")[-1])) == {"name": "a\\b"}
-
-
 def test_escaped_and_repeated_references_resolve_like_the_spaced_text_and_count_each_occurrence():
     resource = {"resourceType": "Observation", "subject": {"reference": "urn:uuid:p1"},
                 "performer": [{"reference": "urn:uuid:p1"}, {"reference": "urn:uuid:gone"},
@@ -91,6 +52,47 @@ def test_escaped_and_repeated_references_resolve_like_the_spaced_text_and_count_
     # Two dangling urn:uuid and the escaped conditional reference (looked up as written) per pass.
     assert spaced.unresolved == 3 and compact.unresolved == 6
     assert compact.resolve_bytes(b'{"resourceType":"Patient"}') == b'{"resourceType":"Patient"}'
+
+
+def _group_texts() -> list[bytes]:
+    """Compact resources of one group: references resolved, dangling, conditional, local, repeated, none."""
+    return [orjson.dumps(resource) for resource in (
+        {"resourceType": "Patient", "id": "p1"},
+        {"resourceType": "Encounter", "subject": {"reference": "urn:uuid:p1"},
+         "participant": [{"individual": {"reference": "Practitioner?identifier=npi|1"}},
+                         {"individual": {"reference": "Practitioner?identifier=npi|2"}}]},
+        {"resourceType": "Observation", "subject": {"reference": "urn:uuid:p1"}, "hasMember": [
+            {"reference": "urn:uuid:gone"}, {"reference": "urn:uuid:gone"}, {"reference": "#c1"},
+            {"reference": "Patient/7"}], "note": [{"text": 'said "reference": "urn:uuid:p1" \\ \u00e9'}]},
+        {"resourceType": "Condition", "subject": {"reference": ""}, "note": [{"text": "line\nbreak"}]},
+    )]
+
+
+def _resolvers() -> tuple[Resolver, Resolver]:
+    targets, directory = {"urn:uuid:p1": "Patient/p1"}, {"Practitioner?identifier=npi|1": "Practitioner/a"}
+    return Resolver(targets, directory), Resolver(targets, directory)
+
+
+def test_a_whole_group_resolves_in_one_pass_like_each_resource_alone():
+    texts = _group_texts()
+    one_by_one, together = _resolvers()
+    for _ in range(2):  # the second pass reads the remembered elements
+        assert together.resolve_many(texts) == [one_by_one.resolve_bytes(text) for text in texts]
+    assert together.unresolved == one_by_one.unresolved == 6  # npi|2 and two dangling urn:uuid, twice
+    assert orjson.loads(together.resolve_many(texts)[2])["subject"] == {"reference": "Patient/p1"}
+    assert together.resolve_many([]) == [] and together.resolve_many([b"{}"]) == [b"{}"]
+
+
+def test_a_group_the_single_pass_cannot_split_is_resolved_resource_by_resource():
+    escaped = orjson.dumps({"resourceType": "Observation", "subject": {"reference": 'urn:uuid:"p1"'},
+                            "focus": [{"reference": "urn:uuid:p1"}]})
+    indented = json.dumps({"resourceType": "Observation", "subject": {"reference": "urn:uuid:p1"}},
+                          indent=1).encode()
+    for odd in (escaped, indented):
+        texts = [*_group_texts(), odd]
+        one_by_one, together = _resolvers()
+        assert together.resolve_many(texts) == [one_by_one.resolve_bytes(text) for text in texts]
+        assert together.unresolved == one_by_one.unresolved
 
 
 def test_directory_entry_ids_are_uuid5_of_the_query():
