@@ -21,7 +21,6 @@ import gzip
 import json
 import re
 import threading
-import zlib
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import IO, Any, NamedTuple
 
 import orjson
 import simdjson
+from isal import isal_zlib
 
 BUNDLE_SUFFIXES = (".json", ".json.gz")
 NDJSON_SUFFIXES = (".ndjson", ".ndjson.gz")
@@ -97,12 +97,12 @@ def _read_bytes(path: Path) -> bytes:
     if not path.name.lower().endswith(".gz"):
         return path.read_bytes()
     packed = path.read_bytes()
-    # zlib reads the gzip wrapper and checks its CRC while inflating (one pass, no Python-level reader);
-    # concatenated members, trailing bytes or a damaged stream take gzip's reader (and its errors).
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    # ISA-L's inflate (zlib's interface, about twice as fast) reads the gzip wrapper and checks its CRC
+    # in one pass; concatenated members, trailing bytes or a damaged stream take gzip's reader (and its errors).
+    inflater = isal_zlib.decompressobj(16 + isal_zlib.MAX_WBITS)
     try:
         data = inflater.decompress(packed)
-    except zlib.error:
+    except isal_zlib.error:
         data = None
     if data is None or not inflater.eof or inflater.unused_data:
         with gzip.open(path, "rb") as handle:
