@@ -233,6 +233,8 @@ def _iter_entries(bundle: dict[str, Any], path: str, prefix: str) -> Iterator[So
 
 
 _OBJECT, _ARRAY = simdjson.Object, simdjson.Array
+# The tuples' own constructor, all fields given: a named tuple's __new__ is a Python function (a frame per item).
+_new = tuple.__new__
 _PARSERS = threading.local()
 KEEP_PARSER_BYTES = 8 * 2**20
 
@@ -272,13 +274,14 @@ def _item(resource: simdjson.Object, rtype: str, path: str, location: str, full_
         identifiers = _identifiers(resource) if rtype in identifier_types else None
         if identifiers is not False:
             rid = resource.get("id")
-            return ResourceHeader(rtype, rid if type(rid) is str else None, path, location, full_url, identifiers)
+            return _new(ResourceHeader, (rtype, rid if type(rid) is str else None, path, location, full_url,
+                                         identifiers))
     compact = resource.mini  # holds only values orjson reads: simdjson refused anything else
     parsed = orjson.loads(compact)
     if parsed["resourceType"] != rtype:
         return None  # a repeated resourceType: the general reader reports what the last one says
     # With repeated members the text keeps them all; the parsed dict is then serialized instead.
-    return SourcedResource(parsed, path, location, full_url, compact if len(parsed) == len(resource) else None)
+    return _new(SourcedResource, (parsed, path, location, full_url, compact if len(parsed) == len(resource) else None))
 
 
 def _bundle_entries(data: bytes, path: str, read_types: Collection[str], identifier_types: Collection[str],

@@ -17,6 +17,7 @@ from openmsk.interop.references import Resolver
 from openmsk.interop.store import RecordIds, RecordRow
 
 _sha1 = hashlib.sha1
+_new = tuple.__new__  # a named tuple with every field given, without its Python-level __new__
 
 
 @contextmanager
@@ -77,8 +78,8 @@ class RowMaker:
         version = updated = None
         if isinstance(meta, dict):
             version, updated = meta.get("versionId"), meta.get("lastUpdated")
-        return RecordRow(
+        return _new(RecordRow, (
             self._ids.record_id(rtype, source_id), self.member_for(patient_ref), rtype, self._source_col,
             source_id[:255], patient_ref[:255] if patient_ref else None,
             str(version)[:64] if version else None, str(updated)[:40] if updated else None,
-            code, display, status, effective, _sha1(data).hexdigest(), self._provenance(item), data)
+            code, display, status, effective, _sha1(data).hexdigest(), self._provenance(item), data))

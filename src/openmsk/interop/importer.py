@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,7 @@ def _chunks(path: Path) -> Iterator[list[Item]]:
         yield items
 
 
+_UNKNOWN = object()  # a patient reference not looked up yet
 # An element of an unexpected shape that the checks did not catch: only its entry is rejected.
 _SHAPE_ERRORS = (TypeError, ValueError, AttributeError, KeyError)
 
@@ -297,12 +299,14 @@ class Importer:
                 yield self.session
 
     def _member_for(self, session, patient_ref: str | None) -> str | None:
+        member_id = self.patient_members.get(patient_ref, _UNKNOWN)
+        if member_id is not _UNKNOWN:
+            return member_id
         if not patient_ref or not patient_ref.startswith("Patient/"):
             return None
-        if patient_ref not in self.patient_members:
-            self.patient_members[patient_ref] = linked_member(session, source_system=self.source,
-                                                              patient_id=patient_ref[8:])
-        return self.patient_members[patient_ref]
+        member_id = self.patient_members[patient_ref] = linked_member(session, source_system=self.source,
+                                                                      patient_id=patient_ref[8:])
+        return member_id
 
     def _rows(self, session: Session, resources: list[SourcedResource | ResourceHeader],
               local: list[tuple[str, str | None]], group: _Group,
@@ -332,7 +336,7 @@ class Importer:
                 continue
             checked.append((item, rtype, source_id))
             texts.append(text)
-        maker = RowMaker(self.source, group.label, resolver, lambda ref: self._member_for(session, ref))
+        maker = RowMaker(self.source, group.label, resolver, partial(self._member_for, session))
         rows: dict[str, store.RecordRow] = {}
         kept: Counter = Counter()
         for (item, rtype, source_id), data in zip(checked, resolver.resolve_many(texts)):
