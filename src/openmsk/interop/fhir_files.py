@@ -21,6 +21,7 @@ import gzip
 import json
 import re
 import threading
+import zlib
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,6 +146,8 @@ def iter_file(path: str | Path, *, read_types: Collection[str] | None = None,
             yield from _iter_ndjson(path, read_types, identifier_types)
         else:
             yield from _iter_bundle_file(path, read_types, identifier_types)
+    except zlib.error:  # a damaged deflate stream inside the gzip wrapper
+        yield ReadProblem(str(path), "file", "cannot read file: damaged gzip data")
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         yield ReadProblem(str(path), "file", f"cannot read file: {type(exc).__name__}")
 
@@ -359,7 +362,7 @@ def looks_like_directory(path: str | Path) -> bool:
     try:
         with _open_text(path) as handle:
             return bool(_BATCH_HEAD.match(handle.read(512)))
-    except (OSError, EOFError, UnicodeDecodeError):
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error):
         return False
 
 

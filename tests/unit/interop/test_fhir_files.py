@@ -90,3 +90,21 @@ def test_gzip_with_several_members_reads_whole_and_trailing_bytes_are_a_problem(
     junk = tmp_path / "junk.json.gz"
     junk.write_bytes(gzip.compress(b'{"resourceType": "Patient"}') + b"junk")
     assert split(iter_file(junk))[1][0].error == "cannot read file: BadGzipFile"
+
+
+def test_a_damaged_deflate_stream_is_reported_as_damaged_gzip_data(tmp_path):
+    from openmsk.interop.fhir_files import looks_like_directory
+    from openmsk.interop.normalize import NORMALIZED_TYPES
+
+    lines = "".join(json.dumps({"resourceType": "Patient", "id": f"p{i}"}) + "\n" for i in range(50)).encode()
+    damaged = bytearray(gzip.compress(lines))
+    # Byte 10 opens the first deflate block (RFC 1951 section 3.2.3): final, with the reserved block type 11.
+    damaged[10] = 0b111
+    for name in ("damaged.ndjson.gz", "damaged.json.gz"):
+        path = tmp_path / name
+        path.write_bytes(damaged)
+        for read_types in (None, NORMALIZED_TYPES):
+            resources, problems = split(iter_file(path, read_types=read_types))
+            assert resources == [] and [(p.location, p.error) for p in problems] == [
+                ("file", "cannot read file: damaged gzip data")]
+        assert looks_like_directory(path) is False
