@@ -320,3 +320,21 @@ def test_an_unmatched_patient_enrolled_by_a_later_import_gets_the_records_alread
         assert (link.status, link.method, member.family_name) == ("linked", "created", "Latecomer")
         assert set(session.scalars(select(ClinicalRecord.member_id)).all()) == {member.id}
         assert session.scalar(select(func.count()).select_from(PatientLink)) == 1
+
+
+def test_a_reference_to_an_id_no_utf8_text_can_hold_stays_as_written(db, tmp_path):
+    # The Claim's id is a lone surrogate escape: JSON allows it, UTF-8 cannot carry it (the file takes
+    # the general reader, the Claim is only counted); the Observation pointing at it is still stored.
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"fullUrl": "urn:uuid:p1", "resource": {"resourceType": "Patient", "id": "p1"}},
+        {"fullUrl": "urn:uuid:c1", "resource": {"resourceType": "Claim", "id": "LONE"}},
+        {"fullUrl": "urn:uuid:o1", "resource": {
+            "resourceType": "Observation", "id": "o1", "status": "final", "code": {"text": "knee pain"},
+            "subject": {"reference": "urn:uuid:p1"}, "focus": [{"reference": "urn:uuid:c1"}]}}]}
+    path = _write(tmp_path, "surrogate.json", json.dumps(bundle).replace("LONE", "\\ud800"))
+    summary = import_paths(db, [path])
+    assert summary.rejected == [] and summary.skipped == {"Claim": 1} and summary.unresolved_references == 1
+    with db.transaction() as session:
+        row = session.scalar(select(ClinicalRecord).where(ClinicalRecord.resource_type == "Observation"))
+    stored = json.loads(row.resource_json)
+    assert stored["focus"] == [{"reference": "urn:uuid:c1"}] and stored["subject"] == {"reference": "Patient/p1"}

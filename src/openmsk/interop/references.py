@@ -77,12 +77,16 @@ class Resolver:
         """The `"reference":...` element for one serialized reference, remembered for the group."""
         ref = raw.decode()
         target = None if ref.startswith("#") else self._target(ref)
-        if target is None:
+        out = None
+        if target is not None:
+            try:
+                out = b'"reference":' + orjson.dumps(target)
+            except orjson.JSONEncodeError:
+                pass  # a target id no UTF-8 text can hold (a lone surrogate): the reference stays as written
+        if out is None:
             out = b'"reference":"' + raw + b'"'
             if ref.startswith("urn:") or CONDITIONAL_PATTERN.match(ref):
                 self._unresolved_raw.add(raw)
-        else:
-            out = b'"reference":' + orjson.dumps(target)
         self._bytes[raw] = out
         return out
 

@@ -133,3 +133,15 @@ def test_the_collector_is_paused_for_a_group_and_restored_even_on_error():
         assert not gc.isenabled()  # a caller's own pause is left as it was
     finally:
         gc.enable()
+
+
+def test_a_target_no_utf8_text_can_hold_leaves_the_reference_as_written():
+    texts = [orjson.dumps({"resourceType": "Observation", "focus": [{"reference": "urn:uuid:c1"}],
+                           "subject": {"reference": "urn:uuid:p1"}})]
+    targets = {"urn:uuid:c1": "Claim/\ud800", "urn:uuid:p1": "Patient/p1"}
+    for resolve in (lambda r: r.resolve_many(texts), lambda r: [r.resolve_bytes(t) for t in texts]):
+        resolver = Resolver(targets, {})
+        assert [orjson.loads(t) for t in resolve(resolver)] == [
+            {"resourceType": "Observation", "focus": [{"reference": "urn:uuid:c1"}],
+             "subject": {"reference": "Patient/p1"}}]
+        assert resolver.unresolved == 1
