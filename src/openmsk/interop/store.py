@@ -110,7 +110,7 @@ class RecordRow(NamedTuple):
     effective: str | None
     content_hash: str
     provenance: str
-    resource_json: bytes | str  # last: written as bytes
+    resource_json: bytes  # compact UTF-8 JSON, last
 
 
 _COLUMNS = RecordRow._fields
@@ -144,10 +144,8 @@ def _pg_upsert(session: Session, rows: Sequence[RecordRow]) -> list[tuple[str, s
             cursor.execute(_PG_STAGING)
             with cursor.copy(_PG_COPY) as copy:
                 copy.set_types(_COPY_TYPES)
-                write = copy.write_row
                 for row in rows:
-                    write(row if type(row.resource_json) is bytes
-                          else row._replace(resource_json=row.resource_json.encode()))
+                    copy.write_row(row)
             cursor.execute(_PG_UPSERT, (utcnow(),))
             return [(r[0], r[1]) for r in cursor.fetchall()]
     except connection.Error as exc:
@@ -159,7 +157,7 @@ def upsert_records(session: Session, rows: Sequence[RecordRow]) -> list[tuple[st
     """Insert new records, replace changed ones that are not older; returns (id, member_id) written.
 
     Unchanged content (same hash) is left alone, so re-importing the same data writes nothing.
-    `resource_json` may be str or UTF-8 bytes. Rows must have distinct ids.
+    Rows must have distinct ids.
     """
     if not rows:
         return []
@@ -171,10 +169,8 @@ def upsert_records(session: Session, rows: Sequence[RecordRow]) -> list[tuple[st
     written: list[tuple[str, str | None]] = []
     # executemany: SQLAlchemy batches it as multi-row "insertmanyvalues" with one cached compilation.
     for start in range(0, len(rows), CHUNK_ROWS):
-        chunk = [dict(zip(_COLUMNS, row), imported_at=now) for row in rows[start:start + CHUNK_ROWS]]
-        for row in chunk:
-            if isinstance(row["resource_json"], bytes):
-                row["resource_json"] = row["resource_json"].decode()
+        chunk = [dict(zip(_COLUMNS, row), imported_at=now, resource_json=row.resource_json.decode())
+                 for row in rows[start:start + CHUNK_ROWS]]
         written.extend((r[0], r[1]) for r in session.execute(stmt, chunk))
     return written
 
