@@ -120,22 +120,20 @@ class Resolver:
         # Compact JSON has no raw newline (strings escape it), so the texts split apart again below.
         if len(parts) == 1 or joined.count(b"\n") != len(texts) - 1:
             return texts if len(parts) == 1 else [self.resolve_bytes(text) for text in texts]
-        known, kept_raw = self._bytes, self._unresolved_raw
+        known, element_bytes = self._bytes, self._element_bytes
         out = [parts[0]]
-        unresolved = 0
+        append = out.append
+        raws = []
         for part in islice(parts, 1, None):
-            end = part.find(b'"')
-            raw = part[:end]
-            if end < 0 or raw.endswith(b"\\"):  # an escaped quote: the exact pattern reads the element
+            raw, quote, rest = part.partition(b'"')
+            if not quote or raw.endswith(b"\\"):  # an escaped quote: the exact pattern reads the element
                 return [self.resolve_bytes(text) for text in texts]
-            element = known.get(raw)
-            if element is None:
-                element = self._element_bytes(raw)
-            if raw in kept_raw:
-                unresolved += 1
-            out.append(element)
-            out.append(part[end + 1:])
-        self.unresolved += unresolved
+            append(known.get(raw) or element_bytes(raw))
+            append(rest)
+            raws.append(raw)
+        kept_raw = self._unresolved_raw
+        if kept_raw:
+            self.unresolved += sum(1 for raw in raws if raw in kept_raw)
         return b"".join(out).split(b"\n")
 
     def _element_of(self, match: re.Match) -> bytes:
