@@ -61,12 +61,12 @@ class RowMaker:
         except orjson.JSONEncodeError:
             self._provenance_head = None  # per resource below, so the same entries fail as before
 
-    def _provenance(self, item: SourcedResource) -> str:
+    def _provenance(self, item: SourcedResource) -> bytes:
         head = self._provenance_head
         if head is None:
             return orjson.dumps({"source": self.source, "file": self.label, "location": item.location,
-                                 "fullUrl": item.full_url}).decode()
-        return (head + orjson.dumps(item.location) + b',"fullUrl":' + orjson.dumps(item.full_url) + b"}").decode()
+                                 "fullUrl": item.full_url})
+        return head + orjson.dumps(item.location) + b',"fullUrl":' + orjson.dumps(item.full_url) + b"}"
 
     def row(self, item: SourcedResource, rtype: str, source_id: str, data: bytes) -> RecordRow:
         """The row of one resource stored as `data` (its references rewritten): summary columns, hash, provenance."""

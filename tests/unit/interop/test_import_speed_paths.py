@@ -110,7 +110,7 @@ def test_provenance_is_written_as_the_plain_document_would_be():
     for full_url in ("urn:uuid:1", None):
         item = SourcedResource({"resourceType": "Patient", "id": "p"}, "f", "entry 3", full_url)
         assert maker._provenance(item) == orjson.dumps({"source": 'urn:src "x"', "file": "C:\\in\tfolder/\u00e9.json",
-                                                        "location": "entry 3", "fullUrl": full_url}).decode()
+                                                        "location": "entry 3", "fullUrl": full_url})
 
 
 def test_the_collector_is_paused_for_a_group_and_restored_even_on_error():
