@@ -257,7 +257,7 @@ def test_a_database_failure_drops_only_its_own_bundle_of_those_committed_togethe
 
     def failing(session, rows):
         written = real(session, rows)  # the rows are written, then the bundle fails: all of it must go
-        if any("b.json" in row.provenance for row in rows):
+        if any(b"b.json" in row.provenance for row in rows):
             raise OperationalError("upsert", None, RuntimeError("connection lost"))
         return written
 
@@ -282,6 +282,32 @@ def test_a_database_failure_drops_only_its_own_bundle_of_those_committed_togethe
     assert again.written == 2 and again.rejected == [] and commits == []  # b's patient links to no member
     with db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(ClinicalRecord)) == 6
+
+
+def test_an_error_that_stops_the_import_leaves_no_part_of_its_bundle_and_keeps_those_before(db, tmp_path,
+                                                                                              monkeypatch):
+    from openmsk.interop import store
+    from openmsk.interop.importer import Importer
+
+    paths = [_write(tmp_path, f"{key}.json", _bundle(key)) for key in ("a", "b")]
+    real = store.upsert_records
+
+    def interrupted(session, rows):
+        written = real(session, rows)  # b's rows and its patient link are written, then the import stops
+        if any(b"b.json" in row.provenance for row in rows):
+            raise KeyboardInterrupt
+        return written
+
+    monkeypatch.setattr(store, "upsert_records", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Importer(db).import_paths(paths)
+    with db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ClinicalRecord)) == 2  # a's Patient and Observation
+        assert not any("b.json" in p for p in session.scalars(select(ClinicalRecord.provenance)))
+        assert session.scalar(select(func.count()).select_from(PatientLink)) == 1  # a's
+    monkeypatch.setattr(store, "upsert_records", real)
+    again = Importer(db).import_paths(paths)  # re-running completes it
+    assert again.written == 2 and again.rejected == []
 
 
 def test_awkward_text_survives_the_bulk_write_unchanged(db, tmp_path):

@@ -209,7 +209,7 @@ class Importer:
         # would open the transaction with a read and risk a lock upgrade failing with "database is locked").
         nested = self.session is not None or self._batched
         try:
-            with session.begin_nested() if nested else nullcontext():
+            with self._savepoint(session) if nested else nullcontext():
                 store.save_directory(session, new_directory)
                 resolver = references.Resolver(targets, self.directory)
                 rows = self._rows(session, resources, local, group, resolver)
@@ -237,6 +237,12 @@ class Importer:
         batch.size += len(resources)
         if not nested or self.session is not None:
             self._commit(batch)  # its own transaction, or the caller's session (which commits later)
+
+    def _savepoint(self, session: Session):
+        """A group's savepoint: the driver's own where no ORM objects are made (no enrolment, own session)."""
+        if self.session is None and not self.create_members:
+            return store.driver_savepoint(session)
+        return session.begin_nested()
 
     @property
     def _batched(self) -> bool:
