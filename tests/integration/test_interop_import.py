@@ -310,6 +310,26 @@ def test_an_error_that_stops_the_import_leaves_no_part_of_its_bundle_and_keeps_t
     assert again.written == 2 and again.rejected == []
 
 
+def test_a_resource_holding_a_nul_character_is_rejected_alone_and_the_same_on_both_stores(db, tmp_path):
+    bundle = _bundle("n")
+    obs = bundle["entry"][1]["resource"]
+    second = json.loads(json.dumps(obs))
+    second["id"] = "nul-obs"
+    second["code"]["coding"][0]["display"] = "pain\u0000score"
+    bundle["entry"].append({"fullUrl": "urn:uuid:nul-obs", "resource": second,
+                            "request": {"method": "PUT", "url": "Observation/nul-obs"}})
+    path = _write(tmp_path, "nul.json", bundle)
+
+    summary = import_paths(db, [path])
+    assert summary.rejected == [{"file": path, "resource": "entry 2 (Observation)",
+                                 "error": "Observation.code.coding[0].display: contains a NUL character, "
+                                          "which cannot be stored"}]
+    assert summary.resources == {"Patient": 1, "Observation": 1} and summary.written == 2
+    with db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ClinicalRecord)) == 2
+        assert session.scalar(select(func.count()).select_from(PatientLink)) == 1
+
+
 def test_awkward_text_survives_the_bulk_write_unchanged(db, tmp_path):
     awkward = 'Knee\tpain\nafter "fall" \\ stairs \u00e9\u4e2d \\N'
     bundle = _bundle()

@@ -22,7 +22,7 @@ from openmsk.interop.fhir_files import (
 )
 from openmsk.interop.import_rows import RowMaker, gc_paused, serialize
 from openmsk.interop.linking import link_patient, linked_member, resolve_org
-from openmsk.interop.normalize import NORMALIZED_TYPES, validate
+from openmsk.interop.normalize import NORMALIZED_TYPES, find_nul_escape, nul_problem, validate
 
 FILE_SOURCE = "urn:openmsk:source:files"
 NDJSON_CHUNK = 2000
@@ -331,10 +331,13 @@ class Importer:
                 continue
             try:
                 error = validate(item.resource) or (None if ref else f"{rtype}.id: missing (and no fullUrl)")
+                if error is None:
+                    text = item.compact or serialize(item.resource)
+                    if find_nul_escape(text):  # rare; the dict decides (the bytes may follow an escaped backslash)
+                        error = nul_problem(item.resource)
                 if error:
                     rejected.append({"file": item.path, "resource": f"{item.location} ({rtype})", "error": error})
                     continue
-                text = item.compact or serialize(item.resource)
                 if rtype == "Patient":
                     self._link(session, item.resource, ref, group)
             except _SHAPE_ERRORS as exc:

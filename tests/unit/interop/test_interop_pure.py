@@ -4,7 +4,7 @@ import json
 from datetime import date
 
 from openmsk.interop import matching
-from openmsk.interop.normalize import Summary, summarize, validate
+from openmsk.interop.normalize import Summary, find_nul_escape, nul_problem, summarize, validate
 from openmsk.interop.notifications import notification_targets
 from openmsk.interop.references import Resolver, directory_keys, local_reference, missing_contained
 
@@ -112,3 +112,14 @@ def test_a_coding_display_wins_over_the_text_even_when_null():
     assert (summarize(with_display).code, summarize(with_display).display) == ("s|c", "Coded")
     assert summarize(null_display).display is None
     assert (summarize(no_display).code, summarize(no_display).display) == ("|c", "Text")
+
+
+def test_a_nul_character_is_found_by_element_and_its_escape_screens_the_compact_text():
+    import orjson
+
+    obs = {"resourceType": "Observation", "status": "final", "code": {"coding": [{"display": "ok"}, {"display": "a\x00b"}]}}
+    assert nul_problem(obs) == "Observation.code.coding[1].display: contains a NUL character, which cannot be stored"
+    assert find_nul_escape(orjson.dumps(obs)) and not find_nul_escape(orjson.dumps({**obs, "code": {}}))
+    assert nul_problem({"resourceType": "Patient", "name": [{"given": ["x"]}], "bad\x00key": 1}).startswith("Patient: ")
+    literal = {"resourceType": "Observation", "note": [{"text": "C:\\u0000 is a path"}]}  # a backslash, then text
+    assert find_nul_escape(orjson.dumps(literal)) and nul_problem(literal) is None
