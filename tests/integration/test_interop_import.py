@@ -330,6 +330,19 @@ def test_a_resource_holding_a_nul_character_is_rejected_alone_and_the_same_on_bo
         assert session.scalar(select(func.count()).select_from(PatientLink)) == 1
 
 
+def test_a_directory_identifier_holding_a_nul_character_is_not_indexed_and_its_bundle_is_kept(db, tmp_path):
+    from openmsk.interop.models import DirectoryEntry
+
+    bundle = {"resourceType": "Bundle", "type": "batch", "entry": [
+        {"fullUrl": f"urn:uuid:org-{i}", "resource": {"resourceType": "Organization", "id": f"org-{i}",
+                                                      "identifier": [{"system": "urn:s", "value": value}]},
+         "request": {"method": "POST", "url": "Organization"}} for i, value in enumerate(["ok", "bad\u0000"])]}
+    summary = import_paths(db, [_write(tmp_path, "directory.json", bundle)])
+    assert summary.rejected == [] and summary.skipped == {"Organization": 2}
+    with db.transaction() as session:
+        assert session.scalars(select(DirectoryEntry.query)).all() == ["Organization?identifier=urn:s|ok"]
+
+
 def test_awkward_text_survives_the_bulk_write_unchanged(db, tmp_path):
     awkward = 'Knee\tpain\nafter "fall" \\ stairs \u00e9\u4e2d \\N'
     bundle = _bundle()

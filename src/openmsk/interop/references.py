@@ -51,8 +51,9 @@ def identifier_pairs(resource: dict[str, Any]) -> list[tuple[Any, Any]]:
 
 
 def identifier_keys(resource_type: str, pairs: Iterable[tuple[Any, Any]], reference: str) -> list[tuple[str, str]]:
-    """`directory_keys` from the resource's type and identifier pairs."""
-    return [(f"{resource_type}?identifier={system}|{value}", reference) for system, value in pairs]
+    """`directory_keys` from the resource's type and identifier pairs (none for a pair holding a NUL: no text can)."""
+    keys = [(f"{resource_type}?identifier={system}|{value}", reference) for system, value in pairs]
+    return [key for key in keys if "\x00" not in key[0]]
 
 
 class Resolver:

@@ -123,3 +123,5 @@ def test_a_nul_character_is_found_by_element_and_its_escape_screens_the_compact_
     assert nul_problem({"resourceType": "Patient", "name": [{"given": ["x"]}], "bad\x00key": 1}).startswith("Patient: ")
     literal = {"resourceType": "Observation", "note": [{"text": "C:\\u0000 is a path"}]}  # a backslash, then text
     assert find_nul_escape(orjson.dumps(literal)) and nul_problem(literal) is None
+    org = {"resourceType": "Organization", "identifier": [{"system": "s", "value": "a\x00"}, {"system": "s", "value": "b"}]}
+    assert directory_keys(org, "Organization/o") == [("Organization?identifier=s|b", "Organization/o")]
