@@ -152,25 +152,20 @@ find_nul_escape = re.compile(rb"\\u0000").search
 
 def nul_problem(resource: dict[str, Any]) -> str | None:
     """The first element of a resource holding a NUL character, named like `validate`'s; None when none does."""
-    path = _nul_path(resource, resource["resourceType"])
-    return f"{path}: contains a NUL character, which cannot be stored" if path else None
-
-
-def _nul_path(value: Any, path: str) -> str | None:
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if "\x00" in key:
-                return path  # the element's name itself: never echoed
-            found = _nul_path(item, f"{path}.{key}")
-            if found:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _nul_path(item, f"{path}[{index}]")
-            if found:
-                return found
+    # A stack rather than recursion: any nesting the JSON parsers accept (over a thousand levels) is walked.
+    pending: list[tuple[Any, str]] = [(resource, resource["resourceType"])]
+    while pending:
+        value, path = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return f"{path}: contains a NUL character, which cannot be stored"
+        elif isinstance(value, dict):
+            # Pushed last to first so they are checked in document order; a NUL in an element's name
+            # is reported at its parent (the name is never echoed).
+            pending.extend(("\x00", path) if "\x00" in key else (value[key], f"{path}.{key}")
+                           for key in reversed(list(value)))
+        elif isinstance(value, list):
+            pending.extend((value[index], f"{path}[{index}]") for index in range(len(value) - 1, -1, -1))
     return None
 
 

@@ -51,7 +51,7 @@ def identifier_pairs(resource: dict[str, Any]) -> list[tuple[Any, Any]]:
 
 
 def identifier_keys(resource_type: str, pairs: Iterable[tuple[Any, Any]], reference: str) -> list[tuple[str, str]]:
-    """`directory_keys` from the resource's type and identifier pairs (none for a pair holding a NUL: no text can)."""
+    """`directory_keys` from the type and identifier pairs; none for a pair with a NUL character (no text holds one)."""
     keys = [(f"{resource_type}?identifier={system}|{value}", reference) for system, value in pairs]
     return [key for key in keys if "\x00" not in key[0]]
 

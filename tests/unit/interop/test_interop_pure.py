@@ -125,3 +125,10 @@ def test_a_nul_character_is_found_by_element_and_its_escape_screens_the_compact_
     assert find_nul_escape(orjson.dumps(literal)) and nul_problem(literal) is None
     org = {"resourceType": "Organization", "identifier": [{"system": "s", "value": "a\x00"}, {"system": "s", "value": "b"}]}
     assert directory_keys(org, "Organization/o") == [("Organization?identifier=s|b", "Organization/o")]
+    deep: dict = {"text": "a\x00"}
+    for _ in range(1500):
+        deep = {"x": [deep]}
+    assert nul_problem({"resourceType": "Basic", "extension": [deep]}).endswith(".text: contains a NUL character, "
+                                                                               "which cannot be stored")
+    first = {"resourceType": "Observation", "a": [{"b": "x\x00"}], "c": "y\x00"}
+    assert nul_problem(first).startswith("Observation.a[0].b: ")
