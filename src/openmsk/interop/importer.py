@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -238,7 +238,7 @@ class Importer:
         if not nested or self.session is not None:
             self._commit(batch)  # its own transaction, or the caller's session (which commits later)
 
-    def _savepoint(self, session: Session):
+    def _savepoint(self, session: Session) -> AbstractContextManager[Any]:
         """A group's savepoint: the driver's own where no ORM objects are made (no enrolment, own session)."""
         if self.session is None and not self.create_members:
             return store.driver_savepoint(session)

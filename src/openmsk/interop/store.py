@@ -138,29 +138,32 @@ _PG_UPSERT = (
     " RETURNING cr.id, cr.member_id")
 
 
+@contextmanager
+def _driver_errors(connection: Any, sql: str) -> Iterator[None]:
+    """The driver's errors as SQLAlchemy's, so callers handle one family of database errors."""
+    try:
+        yield
+    except connection.Error as exc:
+        raise DBAPIError(sql, None, exc) from exc
+
+
 def _pg_upsert(session: Session, rows: Sequence[RecordRow]) -> list[tuple[str, str | None]]:
     connection = session.connection().connection.driver_connection
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(_PG_STAGING)
-            with cursor.copy(_PG_COPY) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(_PG_UPSERT, (utcnow(),))
-            return [(r[0], r[1]) for r in cursor.fetchall()]
-    except connection.Error as exc:
-        # The driver's error as SQLAlchemy's, so callers handle one family of database errors.
-        raise DBAPIError(_PG_UPSERT, None, exc) from exc
+    with _driver_errors(connection, _PG_UPSERT), connection.cursor() as cursor:
+        cursor.execute(_PG_STAGING)
+        with cursor.copy(_PG_COPY) as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(_PG_UPSERT, (utcnow(),))
+        return [(r[0], r[1]) for r in cursor.fetchall()]
 
 
 _SAVEPOINT = "openmsk_import_group"
 
 
 def _driver_execute(connection: Any, sql: str) -> None:
-    try:
+    with _driver_errors(connection, sql):
         connection.execute(sql)
-    except connection.Error as exc:
-        raise DBAPIError(sql, None, exc) from exc
 
 
 @contextmanager
@@ -221,11 +224,8 @@ def save_directory(session: Session, entries: dict[str, str]) -> None:
         sql = ("INSERT INTO fhir_directory_entries (id, query, reference) SELECT id, query, reference "
                "FROM json_to_recordset(%s::json) AS incoming(id text, query text, reference text) "
                "ON CONFLICT (query) DO NOTHING")
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, (orjson.dumps(items).decode(),))
-        except connection.Error as exc:
-            raise DBAPIError(sql, None, exc) from exc
+        with _driver_errors(connection, sql), connection.cursor() as cursor:
+            cursor.execute(sql, (orjson.dumps(items).decode(),))
         return
     insert = _insert(session)
     for start in range(0, len(items), 1000):
