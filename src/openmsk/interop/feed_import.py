@@ -145,9 +145,10 @@ def _simple_refs(note: Notification) -> set[str] | None:
         if rtype not in normalize.NORMALIZED_TYPES:
             continue  # skipped by the importer
         try:
-            if normalize.validate(resource) or not references.local_reference(resource, full_url)[1]:
+            error, fields = normalize.examine(resource)
+            if error or not references.local_reference(resource, full_url)[1]:
                 return None
-            ref = normalize.summarize(resource).patient_ref
+            ref = normalize.Summary(*fields).patient_ref
         except (TypeError, ValueError, AttributeError, KeyError):
             return None
         if ref is not None:

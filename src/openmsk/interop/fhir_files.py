@@ -25,7 +25,7 @@ import zlib
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import orjson
 import simdjson
@@ -86,12 +86,6 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield from sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p))
         else:
             yield path
-
-
-def _open_text(path: Path) -> IO[str]:
-    if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8-sig")
-    return path.open("r", encoding="utf-8-sig")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -351,7 +345,22 @@ def _resource_problem(resource: Any) -> str | None:
     return None
 
 
-_BATCH_HEAD = re.compile(r'^\s*\{\s*"resourceType"\s*:\s*"Bundle"\s*,\s*"type"\s*:\s*"batch"')
+# JSON whitespace is space, tab, line feed and carriage return (RFC 8259 section 2); a byte order mark may lead.
+_BATCH_HEAD = re.compile(rb'(?:\xef\xbb\xbf)?[ \t\n\r]*\{[ \t\n\r]*"resourceType"[ \t\n\r]*:[ \t\n\r]*"Bundle"'
+                         rb'[ \t\n\r]*,[ \t\n\r]*"type"[ \t\n\r]*:[ \t\n\r]*"batch"')
+_HEAD_BYTES = 512
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of a file's content (inflated for .gz): only as much as that takes is read."""
+    with path.open("rb") as handle:
+        if not path.name.lower().endswith(".gz"):
+            return handle.read(_HEAD_BYTES)
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        head = b""
+        while len(head) < _HEAD_BYTES and not inflater.eof and (packed := handle.read(4096)):
+            head += inflater.decompress(packed, _HEAD_BYTES - len(head))
+        return head
 
 
 def looks_like_directory(path: str | Path) -> bool:
@@ -360,16 +369,9 @@ def looks_like_directory(path: str | Path) -> bool:
     if not path.name.lower().endswith(BUNDLE_SUFFIXES):
         return False
     try:
-        with _open_text(path) as handle:
-            return bool(_BATCH_HEAD.match(handle.read(512)))
-    except (OSError, EOFError, UnicodeDecodeError, zlib.error):
+        return bool(_BATCH_HEAD.match(_head(path)))
+    except (OSError, zlib.error):
         return False
-
-
-def directories_first(paths: Iterable[Path]) -> list[Path]:
-    """The files with batch (directory) bundles first, otherwise in the given order."""
-    paths = list(paths)
-    return sorted(paths, key=lambda p: not looks_like_directory(p))
 
 
 def iter_bundle(bundle: dict[str, Any], source: str, prefix: str = "") -> Iterator[SourcedResource | ReadProblem]:

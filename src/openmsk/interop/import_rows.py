@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from openmsk.interop.fhir_files import SourcedResource
-from openmsk.interop.normalize import summary_fields
+from openmsk.interop.normalize import SummaryFields
 from openmsk.interop.references import Resolver
 from openmsk.interop.store import RecordIds, RecordRow
 
@@ -68,10 +68,10 @@ class RowMaker:
                                  "fullUrl": item.full_url})
         return head + orjson.dumps(item.location) + b',"fullUrl":' + orjson.dumps(item.full_url) + b"}"
 
-    def row(self, item: SourcedResource, rtype: str, source_id: str, data: bytes) -> RecordRow:
+    def row(self, item: SourcedResource, rtype: str, source_id: str, data: bytes, fields: SummaryFields) -> RecordRow:
         """The row of one resource stored as `data` (its references rewritten): summary columns, hash, provenance."""
         resource = item.resource
-        code, display, status, effective, patient_ref = summary_fields(resource)
+        code, display, status, effective, patient_ref = fields
         if patient_ref is not None:
             patient_ref = self.resolver.resolve(patient_ref)
         meta = resource.get("meta")

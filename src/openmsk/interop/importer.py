@@ -22,7 +22,7 @@ from openmsk.interop.fhir_files import (
 )
 from openmsk.interop.import_rows import RowMaker, gc_paused, serialize
 from openmsk.interop.linking import link_patient, linked_member, resolve_org
-from openmsk.interop.normalize import NORMALIZED_TYPES, find_nul_escape, nul_problem, validate
+from openmsk.interop.normalize import NORMALIZED_TYPES, SummaryFields, examine, find_nul_escape, nul_problem
 
 FILE_SOURCE = "urn:openmsk:source:files"
 NDJSON_CHUNK = 2000
@@ -261,6 +261,8 @@ class Importer:
         if batch.session is None:
             batch.session = self.db.sessionmaker()
             batch.session.begin()
+            if self._batched:
+                store.open_staging(batch.session)  # once for all of the batch's groups
         return batch.session
 
     def _commit(self, batch: _Batch) -> None:
@@ -319,7 +321,7 @@ class Importer:
               resolver: references.Resolver) -> dict[str, store.RecordRow]:
         """The rows of a group's acceptable resources (Patients linked first); the rest counted or rejected."""
         rejected, skipped = self.summary.rejected, group.skipped
-        checked: list[tuple[SourcedResource, str, str]] = []
+        checked: list[tuple[SourcedResource, str, str, SummaryFields]] = []
         texts: list[bytes] = []
         for item, (source_id, ref) in zip(resources, local):
             if type(item) is ResourceHeader:
@@ -330,7 +332,9 @@ class Importer:
                 skipped[rtype] += 1
                 continue
             try:
-                error = validate(item.resource) or (None if ref else f"{rtype}.id: missing (and no fullUrl)")
+                error, fields = examine(item.resource)
+                if error is None and not ref:
+                    error = f"{rtype}.id: missing (and no fullUrl)"
                 if error is None:
                     text = item.compact or serialize(item.resource)
                     if find_nul_escape(text):  # rare; the dict decides (the bytes may follow an escaped backslash)
@@ -343,14 +347,14 @@ class Importer:
             except _SHAPE_ERRORS as exc:
                 rejected.append(_unreadable(item, exc))
                 continue
-            checked.append((item, rtype, source_id))
+            checked.append((item, rtype, source_id, fields))
             texts.append(text)
         maker = RowMaker(self.source, group.label, resolver, partial(self._member_for, session))
         rows: dict[str, store.RecordRow] = {}
         kept: Counter = Counter()
-        for (item, rtype, source_id), data in zip(checked, resolver.resolve_many(texts)):
+        for (item, rtype, source_id, fields), data in zip(checked, resolver.resolve_many(texts)):
             try:
-                row = maker.row(item, rtype, source_id, data)
+                row = maker.row(item, rtype, source_id, data, fields)
             except _SHAPE_ERRORS as exc:
                 rejected.append(_unreadable(item, exc))
                 continue

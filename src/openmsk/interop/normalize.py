@@ -37,6 +37,7 @@ _SHAPES: dict[str, tuple[str | None, tuple[str, ...], str | None, str | None]] =
     "DocumentReference": ("type", ("date",), "status", "subject"),
 }
 NORMALIZED_TYPES = frozenset(_SHAPES)
+_NO_SHAPE: tuple[None, tuple[str, ...], None, None] = (None, (), None, None)
 # The date paths split once: (element, child or None).
 _DATES: dict[str, tuple[tuple[str, str, str | None], ...]] = {
     rtype: tuple((path, *path.split(".", 1)) if "." in path else (path, path, None) for path in shape[1])
@@ -84,6 +85,8 @@ def _valid_datetime(value: str) -> bool:
     _VALID_DATES.add(value)
     return True
 _NO_CODE: dict[str, Any] = {}
+# code (system|code), display, status, effective date, patient reference: the summary columns in order.
+SummaryFields = tuple[str | None, str | None, str | None, str | None, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,40 +108,74 @@ def _has_choice(resource: dict[str, Any], stem: str) -> bool:
     return any(key.startswith(stem) and key[len(stem):][:1].isupper() for key in resource)
 
 
-def validate(resource: dict[str, Any]) -> str | None:
-    """The first problem with a normalized resource, naming the element; None when acceptable."""
+def examine(resource: dict[str, Any]) -> tuple[str | None, SummaryFields | None]:
+    """(the first problem naming the element, None), or (None, the summary columns) of a normalized resource."""
+    # One pass for both: the checks read the elements the summary takes (the import's hot path).
     rtype = resource["resourceType"]
     get = resource.get
     rid = get("id")
     if rid is not None and (not isinstance(rid, str) or not _ID_MATCH(rid)):
-        return f"{rtype}.id: not a valid FHIR id"
+        return f"{rtype}.id: not a valid FHIR id", None
     for element, stem in _REQUIRED_CHECKS.get(rtype, ()):
         if stem is None:
             value = get(element)
             # Absent, null, "", [] or {} count as missing.
             if value is None or (not value and isinstance(value, _EMPTY_TYPES)):
-                return f"{rtype}.{element}: required element missing"
+                return f"{rtype}.{element}: required element missing", None
         elif not _has_choice(resource, stem):
-            return f"{rtype}.{element}: required element missing"
+            return f"{rtype}.{element}: required element missing", None
     for element in _CODEABLE:
         value = get(element)
         if value is not None and not isinstance(value, dict):
-            return f"{rtype}.{element}: expected an object (CodeableConcept/Coding)"
+            return f"{rtype}.{element}: expected an object (CodeableConcept/Coding)", None
     status = get("status")
     if status is not None and not isinstance(status, str):
-        return f"{rtype}.status: expected a code string"
-    shape = _SHAPES.get(rtype)
-    if shape and shape[3]:
-        ref = get(shape[3])
-        if ref is not None and not (isinstance(ref, dict) and isinstance(ref.get("reference", ""), str)):
-            return f"{rtype}.{shape[3]}: expected a Reference"
+        return f"{rtype}.status: expected a code string", None
+    code_el, _dates, status_el, patient_el = _SHAPES.get(rtype, _NO_SHAPE)
+    patient_ref = None
+    if patient_el:
+        subject = get(patient_el)
+        if subject is not None:
+            if not (isinstance(subject, dict) and isinstance(subject.get("reference", ""), str)):
+                return f"{rtype}.{patient_el}: expected a Reference", None
+            patient_ref = subject.get("reference")
+    effective = None
     for path, element, child in _DATES.get(rtype, ()):
         value = get(element)
         if child is not None:
             value = value.get(child) if isinstance(value, dict) else None
-        if value is not None and (not isinstance(value, str) or not _valid_datetime(value)):
-            return f"{rtype}.{path}: not a valid FHIR dateTime"
-    return None
+        if value is not None:
+            if not isinstance(value, str) or not _valid_datetime(value):
+                return f"{rtype}.{path}: not a valid FHIR dateTime", None
+            if effective is None:
+                effective = value  # the first date present, in the order of preference
+    code = display = None
+    found = _coded(get(code_el)) if code_el else None
+    if found is None and rtype == "ImagingStudy":
+        series = get("series")
+        modality = (series[0].get("modality") if isinstance(series, list) and series
+                    and isinstance(series[0], dict) else None)
+        found = (modality, modality.get("display")) if modality else None
+    if found:
+        coding, display = found
+        if coding.get("code"):
+            code = f"{coding.get('system', '')}|{coding['code']}"[:255]
+        display = display or None
+        display = display[:255] if isinstance(display, str) else None
+    if status_el != "status":
+        status = get(status_el) if status_el else None
+        if isinstance(status, dict):
+            inner = _coded(status)
+            status = inner[0].get("code") if inner else None
+    if rtype == "Patient":
+        patient_ref = f"Patient/{rid}" if rid else None
+    return None, (code, display, status if isinstance(status, str) else None, effective[:40] if effective else None,
+                  patient_ref[:255] if patient_ref is not None else None)
+
+
+def validate(resource: dict[str, Any]) -> str | None:
+    """The first problem with a normalized resource, naming the element; None when acceptable."""
+    return examine(resource)[0]
 
 
 # FHIR R4 string: "Strings SHOULD not contain Unicode character points below 32, except for u0009
@@ -185,47 +222,9 @@ def _coded(value: Any) -> tuple[dict[str, Any], Any] | None:
     return (_NO_CODE, text) if text else None
 
 
-def summary_fields(resource: dict[str, Any]) -> tuple[str | None, str | None, str | None, str | None, str | None]:
-    """The fields of `summarize` as a plain tuple (the import's hot path)."""
-    rtype = resource["resourceType"]
-    code_el, _dates, status_el, patient_el = _SHAPES[rtype]
-    get = resource.get
-    code = display = None
-    found = _coded(get(code_el)) if code_el else None
-    if found is None and rtype == "ImagingStudy":
-        series = get("series")
-        modality = (series[0].get("modality") if isinstance(series, list) and series
-                    and isinstance(series[0], dict) else None)
-        found = (modality, modality.get("display")) if modality else None
-    if found:
-        coding, display = found
-        if coding.get("code"):
-            code = f"{coding.get('system', '')}|{coding['code']}"[:255]
-        display = display or None
-        display = display[:255] if isinstance(display, str) else None
-    status = get(status_el) if status_el else None
-    if isinstance(status, dict):
-        inner = _coded(status)
-        status = inner[0].get("code") if inner else None
-    effective = None
-    for _path, element, child in _DATES[rtype]:
-        value = get(element)
-        if child is not None:
-            value = value.get(child) if isinstance(value, dict) else None
-        if isinstance(value, str):
-            effective = value
-            break
-    patient_ref = None
-    if rtype == "Patient":
-        patient_ref = f"Patient/{get('id')}" if get("id") else None
-    elif patient_el:
-        subject = get(patient_el)
-        if isinstance(subject, dict):
-            patient_ref = subject.get("reference")
-    return (code, display, status if isinstance(status, str) else None, effective[:40] if effective else None,
-            patient_ref[:255] if isinstance(patient_ref, str) else None)
-
-
 def summarize(resource: dict[str, Any]) -> Summary:
-    """Code (system|code), display, status, effective date and subject reference of a resource."""
-    return Summary(*summary_fields(resource))
+    """Code (system|code), display, status, effective date and subject reference of an acceptable resource."""
+    error, fields = examine(resource)
+    if fields is None:
+        raise ValueError(error)
+    return Summary(*fields)

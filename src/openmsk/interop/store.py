@@ -147,10 +147,31 @@ def _driver_errors(connection: Any, sql: str) -> Iterator[None]:
         raise DBAPIError(sql, None, exc) from exc
 
 
+def _driver_execute(connection: Any, sql: str) -> None:
+    with _driver_errors(connection, sql):
+        connection.execute(sql)
+
+
+_STAGING_READY = "openmsk.import_staging_ready"
+
+
+def open_staging(session: Session) -> None:
+    """Create PostgreSQL's staging table once for a new transaction, so its upserts skip that statement.
+
+    Only for a session closed when that transaction ends, before any savepoint: rolling back a savepoint
+    that created the table would drop it again.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    _driver_execute(session.connection().connection.driver_connection, _PG_STAGING)
+    session.info[_STAGING_READY] = True
+
+
 def _pg_upsert(session: Session, rows: Sequence[RecordRow]) -> list[tuple[str, str | None]]:
     connection = session.connection().connection.driver_connection
     with _driver_errors(connection, _PG_UPSERT), connection.cursor() as cursor:
-        cursor.execute(_PG_STAGING)
+        if not session.info.get(_STAGING_READY):
+            cursor.execute(_PG_STAGING)
         with cursor.copy(_PG_COPY) as copy:
             for row in rows:
                 copy.write_row(row)
@@ -159,11 +180,6 @@ def _pg_upsert(session: Session, rows: Sequence[RecordRow]) -> list[tuple[str, s
 
 
 _SAVEPOINT = "openmsk_import_group"
-
-
-def _driver_execute(connection: Any, sql: str) -> None:
-    with _driver_errors(connection, sql):
-        connection.execute(sql)
 
 
 @contextmanager

@@ -108,3 +108,28 @@ def test_a_damaged_deflate_stream_is_reported_as_damaged_gzip_data(tmp_path):
             assert resources == [] and [(p.location, p.error) for p in problems] == [
                 ("file", "cannot read file: damaged gzip data")]
         assert looks_like_directory(path) is False
+
+
+def test_a_directory_bundle_is_recognised_from_its_first_bytes_whatever_the_gzip_header(tmp_path):
+    import struct
+    import zlib
+
+    from openmsk.interop.fhir_files import looks_like_directory
+
+    directory = b' \r\n\t{ "resourceType" : "Bundle",\n  "type": "batch", "entry": []}'
+    # A gzip member whose header carries a 6,000-byte file name (RFC 1952 section 2.3.1, FLG.FNAME), so
+    # the first 4 KiB of the file hold no compressed data at all.
+    deflate = zlib.compressobj(wbits=-15)
+    body = deflate.compress(directory) + deflate.flush()
+    member = (b"\x1f\x8b\x08\x08" + b"\0" * 4 + b"\0\xff" + b"n" * 6000 + b"\0" + body
+              + struct.pack("<II", zlib.crc32(directory), len(directory)))
+    named = tmp_path / "directory.json.gz"
+    named.write_bytes(member)
+    assert gzip.decompress(member) == directory
+    assert looks_like_directory(named)
+    plain = tmp_path / "directory.json"
+    plain.write_bytes(directory)
+    patients = tmp_path / "patients.json"
+    patients.write_bytes(b'{"resourceType": "Bundle", "type": "transaction", "entry": []}')
+    assert looks_like_directory(plain) and not looks_like_directory(patients)
+    assert not looks_like_directory(tmp_path / "missing.json.gz")

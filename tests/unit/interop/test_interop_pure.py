@@ -3,6 +3,8 @@
 import json
 from datetime import date
 
+import pytest
+
 from openmsk.interop import matching
 from openmsk.interop.normalize import Summary, find_nul_escape, nul_problem, summarize, validate
 from openmsk.interop.notifications import notification_targets
@@ -22,13 +24,15 @@ def test_validation_names_the_missing_or_malformed_element():
 
 
 def test_summary_takes_code_status_date_and_subject_per_type():
-    request = {"resourceType": "MedicationRequest", "status": "active", "authoredOn": "2026-01-02T03:04:05Z",
+    request = {"resourceType": "MedicationRequest", "status": "active", "intent": "order", "authoredOn": "2026-01-02T03:04:05Z",
                "medicationCodeableConcept": {"coding": [{"system": "rx", "code": "1049621", "display": "oxy"}]},
                "subject": {"reference": "urn:uuid:p1"}}
     assert summarize(request) == Summary("rx|1049621", "oxy", "active", "2026-01-02T03:04:05Z", "urn:uuid:p1")
     allergy = {"resourceType": "AllergyIntolerance", "patient": {"reference": "Patient/9"},
                "clinicalStatus": {"coding": [{"code": "active"}]}, "recordedDate": "2020-01-01"}
     assert summarize(allergy).status == "active" and summarize(allergy).patient_ref == "Patient/9"
+    with pytest.raises(ValueError, match=r"^MedicationRequest\.intent: required element missing$"):
+        summarize({key: value for key, value in request.items() if key != "intent"})
 
 
 def test_resolver_rewrites_full_urls_and_known_conditional_references_and_counts_the_rest():
