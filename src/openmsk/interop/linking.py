@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    Date, String, and_, bindparam, cast, exists, func, insert, literal_column, null, or_, select, true, tuple_,
+    union_all, update,
+)
 from sqlalchemy.orm import Session
 
 from openmsk.auth import audit
@@ -25,10 +28,9 @@ _LINKS = PatientLink.__table__
 _IDENTIFIERS = MemberIdentifier.__table__
 # Built once: an import links every Patient it reads, and building and compiling these statements
 # (and loading ORM objects) cost more than the queries themselves.
-_FIND_LINK = select(_LINKS.c.id, _LINKS.c.status, _LINKS.c.member_id).where(
-    _LINKS.c.source_system == bindparam("source_system"), _LINKS.c.patient_id == bindparam("patient_id"))
-_FIND_IDENTIFIERS = select(_IDENTIFIERS.c.system, _IDENTIFIERS.c.value, _IDENTIFIERS.c.member_id).where(
-    tuple_(_IDENTIFIERS.c.system, _IDENTIFIERS.c.value).in_(bindparam("keys", expanding=True)))
+_SAME_PATIENT = and_(_LINKS.c.source_system == bindparam("source_system"),
+                     _LINKS.c.patient_id == bindparam("patient_id"))
+_FIND_LINK = select(_LINKS.c.id, _LINKS.c.status, _LINKS.c.member_id).where(_SAME_PATIENT)
 _ADD_LINK = insert(_LINKS)
 _SET_LINK = update(_LINKS).where(_LINKS.c.id == bindparam("link_id"))
 
@@ -50,33 +52,80 @@ def _save_identifiers(session: Session, member_id: str, idents: list[tuple[str, 
     session.connection().execute(stmt, rows)
 
 
-def _by_identifier(session: Session, idents: list[tuple[str, str]]) -> str | None:
-    """The member of the first identifier (in the Patient's order) that one is known for."""
-    if not idents:
-        return None
-    found = {(system, value): member_id for system, value, member_id
-             in session.connection().execute(_FIND_IDENTIFIERS, {"keys": idents})}
-    return next((found[key] for key in idents if key in found), None)
-
-
+_SETTLED = ("linked", "review", "rejected")  # a link in one of these is kept as it is
 _CANDIDATE_COLUMNS = select(Member.id, Member.given_name, Member.family_name, Member.birth_date, Member.sex)
 _SAME_BIRTH_DATE = Member.birth_date == bindparam("birth_date")
 _SAME_FAMILY = func.lower(Member.family_name) == bindparam("family")
 # Members sharing the birth date or the family name: one statement for each of the fields present.
 _CANDIDATES = {
-    (True, True): _CANDIDATE_COLUMNS.where(or_(_SAME_BIRTH_DATE, _SAME_FAMILY)).limit(MAX_CANDIDATES),
-    (True, False): _CANDIDATE_COLUMNS.where(_SAME_BIRTH_DATE).limit(MAX_CANDIDATES),
-    (False, True): _CANDIDATE_COLUMNS.where(_SAME_FAMILY).limit(MAX_CANDIDATES),
+    (True, True): _CANDIDATE_COLUMNS.where(or_(_SAME_BIRTH_DATE, _SAME_FAMILY)),
+    (True, False): _CANDIDATE_COLUMNS.where(_SAME_BIRTH_DATE),
+    (False, True): _CANDIDATE_COLUMNS.where(_SAME_FAMILY),
 }
+_LOOKUPS: dict[tuple[bool, tuple[bool, bool], bool], Any] = {}
 
 
-def _best_candidate(session: Session, demo: matching.Demographics) -> tuple[str | None, float]:
-    key = (bool(demo.birth_date), bool(demo.family))
-    if key not in _CANDIDATES:
-        return None, 0.0
+def _lookup_statement(with_identifiers: bool, demographics: tuple[bool, bool], create_members: bool):
+    """One statement for a Patient's link, the members its identifiers name and its demographic candidates.
+
+    Rows are (kind, ...): ("link", id, status, member), ("identifier", system, value, member) and
+    ("candidate", member, given, family, born, sex). The searches run only while the link is not settled,
+    so a re-import reads the link alone. Built once per shape: an import looks up every Patient it reads.
+    """
+    key = (with_identifiers, demographics, create_members)
+    if key not in _LOOKUPS:
+        settled = exists().where(_SAME_PATIENT, _LINKS.c.status.in_(_SETTLED) if create_members else true())
+        # Typed NULLs: PostgreSQL settles a UNION column's type from its first branches.
+        no_date, no_text = cast(null(), Date), cast(null(), String)
+        parts = [select(literal_column("'link'").label("kind"), _LINKS.c.id, _LINKS.c.status, _LINKS.c.member_id,
+                        no_date, no_text).where(_SAME_PATIENT)]
+        if with_identifiers:
+            parts.append(select(literal_column("'identifier'"), _IDENTIFIERS.c.system, _IDENTIFIERS.c.value,
+                                _IDENTIFIERS.c.member_id, no_date, no_text).where(
+                tuple_(_IDENTIFIERS.c.system, _IDENTIFIERS.c.value).in_(bindparam("keys", expanding=True)), ~settled))
+        if demographics in _CANDIDATES:
+            found = _CANDIDATES[demographics].where(~settled).limit(MAX_CANDIDATES).subquery()
+            parts.append(select(literal_column("'candidate'"), *found.c))
+        _LOOKUPS[key] = union_all(*parts) if len(parts) > 1 else parts[0]
+    return _LOOKUPS[key]
+
+
+class _LinkRow(NamedTuple):
+    id: str
+    status: str
+    member_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Lookup:
+    """What one lookup statement found for a Patient."""
+
+    link: _LinkRow | None
+    by_identifier: dict[tuple[str, str], str]
+    candidates: list[tuple[str, str, str, Any, str]]
+
+
+def _lookup(session: Session, *, source_system: str, patient_id: str, idents: list[tuple[str, str]],
+            demo: matching.Demographics, create_members: bool) -> _Lookup:
+    demographics = (bool(demo.birth_date), bool(demo.family))
+    rows = session.connection().execute(
+        _lookup_statement(bool(idents), demographics, create_members),
+        {"source_system": source_system, "patient_id": patient_id, "keys": idents, "birth_date": demo.birth_date,
+         "family": demo.family.strip().lower()})
+    link, by_identifier, candidates = None, {}, []
+    for kind, first, second, third, born, sex in rows:
+        if kind == "link":
+            link = _LinkRow(first, second, third)
+        elif kind == "identifier":
+            by_identifier[(first, second)] = third
+        else:
+            candidates.append((first, second, third, born, sex))
+    return _Lookup(link, by_identifier, candidates)
+
+
+def _best_candidate(demo: matching.Demographics, candidates: list[tuple[str, str, str, Any, str]],
+                    ) -> tuple[str | None, float]:
     best: tuple[str | None, float] = (None, 0.0)
-    candidates = session.connection().execute(_CANDIDATES[key], {"birth_date": demo.birth_date,
-                                                                 "family": demo.family.strip().lower()})
     for member_id, given, family, born, sex in candidates:
         score = matching.match_score(demo, matching.Demographics(given, family, born, sex))
         if score > best[1]:
@@ -136,16 +185,17 @@ def link_patient(session: Session, *, source_system: str, patient: dict[str, Any
                  org_id: str | None, actor: Principal | None) -> Link:
     """The link for this Patient, matching (and enrolling when asked) the first time it is seen."""
     patient_id = str(patient.get("id") or "")
-    connection = session.connection()
-    found = connection.execute(_FIND_LINK, {"source_system": source_system, "patient_id": patient_id}).first()
-    if found is not None and (found.status in ("linked", "review", "rejected") or not create_members):
-        return Link(found.member_id, found.status)
     idents = matching.identifiers(patient)
     demo = matching.patient_demographics(patient)
-    member_id, method, score, candidate = _by_identifier(session, idents), "identifier", 1.0, None
+    found = _lookup(session, source_system=source_system, patient_id=patient_id, idents=idents, demo=demo,
+                    create_members=create_members)
+    if found.link is not None and (found.link.status in _SETTLED or not create_members):
+        return Link(found.link.member_id, found.link.status)
+    member_id = next((found.by_identifier[key] for key in idents if key in found.by_identifier), None)
+    method, score, candidate = "identifier", 1.0, None
     status = "linked" if member_id else "unmatched"
     if member_id is None:
-        candidate, score = _best_candidate(session, demo)
+        candidate, score = _best_candidate(demo, found.candidates)
         status, method = matching.decide(score), "demographics"
         if status == "linked":
             member_id, candidate = candidate, None
@@ -159,10 +209,10 @@ def link_patient(session: Session, *, source_system: str, patient: dict[str, Any
             session.flush()  # the enrolled member's row exists before the link refers to it
     values = {"member_id": member_id, "candidate_member_id": candidate, "status": status, "method": method,
               "score": score}
-    if found is None:
-        connection.execute(_ADD_LINK, {"source_system": source_system, "patient_id": patient_id, **values})
+    if found.link is None:
+        session.connection().execute(_ADD_LINK, {"source_system": source_system, "patient_id": patient_id, **values})
     else:
-        connection.execute(_SET_LINK, {"link_id": found.id, **values})
+        session.connection().execute(_SET_LINK, {"link_id": found.link.id, **values})
     if member_id:
         _save_identifiers(session, member_id, idents)
         audit.record_many(session, [{"action": "link", "resource_type": "FhirPatientLink", "member_id": member_id,
