@@ -47,13 +47,14 @@ def serialize(resource: dict[str, Any]) -> bytes:
 class RowMaker:
     """Builds the rows of one group (bundle, NDJSON chunk or page): its constant parts are made once."""
 
-    __slots__ = ("source", "label", "resolver", "member_for", "_source_col", "_provenance_head", "_ids")
+    __slots__ = ("source", "label", "resolver", "member_for", "_source_col", "_provenance_head", "_ids", "_patients")
 
     def __init__(self, source: str, label: str, resolver: Resolver,
                  member_for: Callable[[str | None], str | None]) -> None:
         self.source, self.label, self.resolver, self.member_for = source, label, resolver, member_for
         self._source_col = source[:255]
         self._ids = RecordIds(source)
+        self._patients: dict[str | None, tuple[str | None, str | None]] = {}
         try:
             # The provenance document's first two members, exactly as orjson writes them for the dict.
             self._provenance_head: bytes | None = (b'{"source":' + orjson.dumps(source) + b',"file":'
@@ -70,16 +71,19 @@ class RowMaker:
 
     def row(self, item: SourcedResource, rtype: str, source_id: str, data: bytes, fields: SummaryFields) -> RecordRow:
         """The row of one resource stored as `data` (its references rewritten): summary columns, hash, provenance."""
-        resource = item.resource
         code, display, status, effective, patient_ref = fields
-        if patient_ref is not None:
-            patient_ref = self.resolver.resolve(patient_ref)
-        meta = resource.get("meta")
+        patient_col, member_id = self._patients.get(patient_ref) or self._patient(patient_ref)
+        meta = item.resource.get("meta")
         version = updated = None
         if isinstance(meta, dict):
             version, updated = meta.get("versionId"), meta.get("lastUpdated")
         return _new(RecordRow, (
-            self._ids.record_id(rtype, source_id), self.member_for(patient_ref), rtype, self._source_col,
-            source_id[:255], patient_ref[:255] if patient_ref else None,
+            self._ids.record_id(rtype, source_id), member_id, rtype, self._source_col, source_id[:255], patient_col,
             str(version)[:64] if version else None, str(updated)[:40] if updated else None,
             code, display, status, effective, _sha1(data).hexdigest(), self._provenance(item), data))
+
+    def _patient(self, ref: str | None) -> tuple[str | None, str | None]:
+        """(patient column, member) for a subject reference, worked out once per group (most rows share one)."""
+        resolved = self.resolver.resolve(ref)
+        found = self._patients[ref] = (resolved[:255] if resolved else None, self.member_for(resolved))
+        return found
