@@ -81,6 +81,35 @@ def test_synthea_counts_per_type_equal_the_files_and_reimport_writes_nothing(db,
         assert session.scalar(select(func.count()).select_from(Member)) == 2
 
 
+def test_a_bundle_too_large_for_one_statement_is_stored_the_same_in_several(db, synthea, monkeypatch):
+    from openmsk.interop import store
+
+    folder, patients = synthea
+    whole = import_paths(db, patients[:1], source_system="urn:test:whole")
+    real, chunks = store._pg_chunks, []
+
+    def counted(rows):
+        for chunk in real(rows):
+            chunks.append(chunk)
+            yield chunk
+
+    monkeypatch.setattr(store, "PG_CHUNK_BYTES", 5_000)
+    monkeypatch.setattr(store, "_pg_chunks", counted)
+    split = import_paths(db, patients[:1], source_system="urn:test:split")
+    assert split.rejected == [] and split.written == whole.written > 50
+    # PostgreSQL sends the bundle's rows in many statements (SQLite has its own fixed chunks).
+    assert len(chunks) > 5 if db.engine.dialect.name == "postgresql" else chunks == []
+    assert sum(len(chunk) for chunk in chunks) == (split.written if chunks else 0)
+    columns = (ClinicalRecord.resource_type, ClinicalRecord.source_id, ClinicalRecord.patient_ref,
+               ClinicalRecord.version_id, ClinicalRecord.last_updated, ClinicalRecord.code, ClinicalRecord.display,
+               ClinicalRecord.status, ClinicalRecord.effective, ClinicalRecord.content_hash,
+               ClinicalRecord.resource_json)
+    with db.transaction() as session:
+        stored = {source: sorted(session.execute(select(*columns).where(ClinicalRecord.source_system == source)))
+                  for source in ("urn:test:whole", "urn:test:split")}
+    assert len(stored["urn:test:split"]) == split.written and stored["urn:test:split"] == stored["urn:test:whole"]
+
+
 def test_conditional_references_resolve_against_directory_bundles_or_stay_external(db, synthea, tmp_path):
     folder, _ = synthea
     alone = import_paths(db, [folder / SOURCE2], source_system="urn:test:alone")

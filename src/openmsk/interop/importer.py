@@ -261,8 +261,6 @@ class Importer:
         if batch.session is None:
             batch.session = self.db.sessionmaker()
             batch.session.begin()
-            if self._batched:
-                store.open_staging(batch.session)  # once for all of the batch's groups
         return batch.session
 
     def _commit(self, batch: _Batch) -> None:

@@ -1,7 +1,7 @@
 """Writes and reads of clinical_records and the directory index: dialect-aware batched upserts.
 
-PostgreSQL: one COPY into a temporary staging table and one `INSERT .. SELECT .. ON CONFLICT` per
-batch; SQLite: multi-row `INSERT .. ON CONFLICT` statements. Both apply the same replace rule.
+PostgreSQL: one `INSERT .. SELECT .. ON CONFLICT` per bundle or chunk, its rows given as JSON documents;
+SQLite: multi-row `INSERT .. ON CONFLICT` statements. Both apply the same replace rule.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
+from psycopg.types.json import Json, Jsonb
 from sqlalchemy.orm import Session
 
 from openmsk.db import utcnow
@@ -95,7 +96,7 @@ def _upsert_statement(dialect: str):
 
 
 class RecordRow(NamedTuple):
-    """One clinical_records row as the import writes it (the staging columns, in COPY order)."""
+    """One clinical_records row as the import writes it (the stored resource last)."""
 
     id: str
     member_id: str | None
@@ -115,18 +116,17 @@ class RecordRow(NamedTuple):
 
 
 _COLUMNS = RecordRow._fields
-_STAGING = "clinical_records_incoming"
-_PG_STAGING = (f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING} ({', '.join(c + ' text' for c in _COLUMNS)}) "
-               "ON COMMIT DELETE ROWS")
-# Binary COPY: each field goes as its length and bytes, so nothing is escaped. A text column's binary
-# form is its UTF-8 bytes (PostgreSQL's text_recv, which checks the encoding), so each value is dumped
-# by its Python type: a str as UTF-8, the JSON documents (already UTF-8 bytes) unchanged. Naming the
-# column types instead (`set_types`) picks the driver's pure-Python bytea dumper: 40 % more CPU for the rows.
-_PG_COPY = f"COPY {_STAGING} ({', '.join(_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
-# The same rule as _upsert_statement: replace when content or member changed and the incoming
-# version is not older; the staging rows are consumed by the statement (DELETE .. RETURNING).
+# PostgreSQL takes each chunk of rows as two JSON documents in one statement: the other columns, an
+# array per row that orjson writes in one call, and the stored resources themselves, joined into one
+# array. A `json` value keeps its text exactly, so each stored document is byte for byte the one given.
+# Against a COPY into a temporary staging table and an upsert from it, this is one round trip less and
+# about 1 ms less client CPU per Synthea bundle.
 _PG_UPSERT = (
-    f"WITH incoming AS (DELETE FROM {_STAGING} RETURNING *) "
+    "WITH incoming AS (SELECT "
+    + ", ".join(f"columns->>{index} AS {name}" for index, name in enumerate(_COLUMNS[:-1]))
+    + ", resource::text AS resource_json"
+    " FROM jsonb_array_elements(%s) WITH ORDINALITY AS other(columns, n)"
+    " JOIN json_array_elements(%s) WITH ORDINALITY AS stored(resource, n) USING (n)) "
     f"INSERT INTO clinical_records AS cr ({', '.join(_COLUMNS)}, imported_at) "
     f"SELECT {', '.join(_COLUMNS)}, %s FROM incoming ORDER BY id "
     "ON CONFLICT (source_system, resource_type, source_id) DO UPDATE SET "
@@ -136,6 +136,8 @@ _PG_UPSERT = (
     " AND cr.member_id IS DISTINCT FROM excluded.member_id))"
     " AND (excluded.last_updated IS NULL OR cr.last_updated IS NULL OR excluded.last_updated >= cr.last_updated)"
     " RETURNING cr.id, cr.member_id")
+# A statement's documents stay far below PostgreSQL's 1 GB limit on one value.
+PG_CHUNK_BYTES = 64 * 2**20
 
 
 @contextmanager
@@ -152,31 +154,34 @@ def _driver_execute(connection: Any, sql: str) -> None:
         connection.execute(sql)
 
 
-_STAGING_READY = "openmsk.import_staging_ready"
+def _as_is(document: bytes) -> bytes:
+    """The driver's JSON `dumps` for a document already written."""
+    return document
 
 
-def open_staging(session: Session) -> None:
-    """Create PostgreSQL's staging table once for a new transaction, so its upserts skip that statement.
-
-    Only for a session closed when that transaction ends, before any savepoint: rolling back a savepoint
-    that created the table would drop it again.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    _driver_execute(session.connection().connection.driver_connection, _PG_STAGING)
-    session.info[_STAGING_READY] = True
+def _pg_chunks(rows: Sequence[RecordRow]) -> Iterator[Sequence[RecordRow]]:
+    start = size = 0
+    for end, row in enumerate(rows):
+        if size and size + len(row.resource_json) > PG_CHUNK_BYTES:
+            yield rows[start:end]
+            start, size = end, 0
+        size += len(row.resource_json)
+    yield rows[start:]
 
 
 def _pg_upsert(session: Session, rows: Sequence[RecordRow]) -> list[tuple[str, str | None]]:
     connection = session.connection().connection.driver_connection
+    now, written = utcnow(), []
     with _driver_errors(connection, _PG_UPSERT), connection.cursor() as cursor:
-        if not session.info.get(_STAGING_READY):
-            cursor.execute(_PG_STAGING)
-        with cursor.copy(_PG_COPY) as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(_PG_UPSERT, (utcnow(),))
-        return [(r[0], r[1]) for r in cursor.fetchall()]
+        for chunk in _pg_chunks(rows):
+            try:  # provenance (UTF-8 JSON) goes as a string: it is stored as text, not read as JSON
+                columns = orjson.dumps([(*row[:-2], row.provenance.decode()) for row in chunk])
+            except orjson.JSONEncodeError as exc:  # a text no UTF-8 can hold (a lone surrogate)
+                raise DBAPIError(_PG_UPSERT, None, exc) from exc
+            stored = b"[" + b",".join([row.resource_json for row in chunk]) + b"]"
+            cursor.execute(_PG_UPSERT, (Jsonb(columns, dumps=_as_is), Json(stored, dumps=_as_is), now))
+            written.extend((r[0], r[1]) for r in cursor.fetchall())
+    return written
 
 
 _SAVEPOINT = "openmsk_import_group"
