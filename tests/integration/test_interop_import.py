@@ -339,6 +339,34 @@ def test_an_error_that_stops_the_import_leaves_no_part_of_its_bundle_and_keeps_t
     assert again.written == 2 and again.rejected == []
 
 
+@pytest.mark.parametrize("failing", ["a", "b", "c"])
+def test_a_failed_bundle_first_in_between_or_last_of_a_batch_leaves_the_others_whole(db, tmp_path, monkeypatch,
+                                                                                    failing):
+    from sqlalchemy.exc import OperationalError
+
+    from openmsk.interop import store
+    from openmsk.interop.importer import Importer
+
+    paths = [_write(tmp_path, f"{key}.json", _bundle(key)) for key in ("a", "b", "c", "d")]
+    real = store.upsert_records
+
+    def failing_one(session, rows):
+        written = real(session, rows)  # written, then the bundle fails: its savepoint takes all of it back
+        if any(f"{failing}.json".encode() in row.provenance for row in rows):
+            raise OperationalError("upsert", None, RuntimeError("connection lost"))
+        return written
+
+    monkeypatch.setattr(store, "upsert_records", failing_one)
+    summary = Importer(db).import_paths(paths)
+    assert [r["file"].rsplit("/", 1)[-1] for r in summary.rejected] == [f"{failing}.json"]
+    with db.transaction() as session:
+        stored = sorted(json.loads(p)["file"].rsplit("/", 1)[-1] for p in session.scalars(
+            select(ClinicalRecord.provenance)))
+        links = session.scalar(select(func.count()).select_from(PatientLink))
+    kept = [f"{key}.json" for key in "abcd" if key != failing]
+    assert stored == sorted(kept * 2) and links == 3 and summary.written == 6
+
+
 def test_a_resource_holding_a_nul_character_is_rejected_alone_and_the_same_on_both_stores(db, tmp_path):
     bundle = _bundle("n")
     obs = bundle["entry"][1]["resource"]

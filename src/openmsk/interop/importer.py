@@ -104,6 +104,7 @@ class _Batch:
     session: Session | None = None
     groups: list[_Group] = field(default_factory=list)
     size: int = 0
+    savepoints: store.DriverSavepoints | None = None
 
 
 class Importer:
@@ -209,7 +210,7 @@ class Importer:
         # would open the transaction with a read and risk a lock upgrade failing with "database is locked").
         nested = self.session is not None or self._batched
         try:
-            with self._savepoint(session) if nested else nullcontext():
+            with self._savepoint(batch, session) if nested else nullcontext():
                 store.save_directory(session, new_directory)
                 resolver = references.Resolver(targets, self.directory)
                 rows = self._rows(session, resources, local, group, resolver)
@@ -238,10 +239,12 @@ class Importer:
         if not nested or self.session is not None:
             self._commit(batch)  # its own transaction, or the caller's session (which commits later)
 
-    def _savepoint(self, session: Session) -> AbstractContextManager[Any]:
+    def _savepoint(self, batch: _Batch, session: Session) -> AbstractContextManager[Any]:
         """A group's savepoint: the driver's own where no ORM objects are made (no enrolment, own session)."""
         if self.session is None and not self.create_members:
-            return store.driver_savepoint(session)
+            if batch.savepoints is None:
+                batch.savepoints = store.DriverSavepoints(session)
+            return batch.savepoints.group()
         return session.begin_nested()
 
     @property
@@ -253,7 +256,7 @@ class Importer:
         if batch.session is not None:
             batch.session.rollback()
             batch.session.close()
-        batch.session, batch.groups, batch.size = None, [], 0
+        batch.session, batch.groups, batch.size, batch.savepoints = None, [], 0, None
 
     def _open(self, batch: _Batch) -> Session:
         if self.session is not None:
@@ -266,7 +269,7 @@ class Importer:
     def _commit(self, batch: _Batch) -> None:
         """Commit the batch's groups, then count them and tell subscribers; a failed commit drops them all."""
         session, groups = batch.session, batch.groups
-        batch.session, batch.groups, batch.size = None, [], 0
+        batch.session, batch.groups, batch.size, batch.savepoints = None, [], 0, None
         if session is not None:
             try:
                 session.commit()

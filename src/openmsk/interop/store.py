@@ -185,24 +185,34 @@ def _pg_upsert(session: Session, rows: Sequence[RecordRow]) -> list[tuple[str, s
 
 
 _SAVEPOINT = "openmsk_import_group"
+_SET = f"SAVEPOINT {_SAVEPOINT}"
+_RELEASE_AND_SET = f"RELEASE SAVEPOINT {_SAVEPOINT}; SAVEPOINT {_SAVEPOINT}"  # no parameters: one round trip
+_ROLLBACK_TO = f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}"
 
 
-@contextmanager
-def driver_savepoint(session: Session) -> Iterator[None]:
-    """A PostgreSQL savepoint set through the driver, for a session that holds no ORM objects.
+class DriverSavepoints:
+    """PostgreSQL savepoints for the groups of one transaction, set through the driver (no ORM objects made).
 
     The session's `begin_nested()` costs several times the CPU (it compiles each SAVEPOINT statement
-    afresh), but the session never learns of this one: rolling back to it would leave any ORM objects
-    made inside it stale, so callers that make them use `begin_nested()`.
+    afresh), but the session never learns of these: rolling back to one would leave any ORM objects made
+    inside it stale, so callers that make them use `begin_nested()`. A group's savepoint is released when
+    the next one is set, in the same round trip, or by the commit.
     """
-    connection = session.connection().connection.driver_connection
-    _driver_execute(connection, f"SAVEPOINT {_SAVEPOINT}")
-    try:
-        yield
-    except BaseException:
-        _driver_execute(connection, f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
-        raise
-    _driver_execute(connection, f"RELEASE SAVEPOINT {_SAVEPOINT}")
+
+    def __init__(self, session: Session) -> None:
+        self._connection = session.connection().connection.driver_connection
+        self._set = False
+
+    @contextmanager
+    def group(self) -> Iterator[None]:
+        """A savepoint around one group: an error inside rolls back to it and goes on."""
+        _driver_execute(self._connection, _RELEASE_AND_SET if self._set else _SET)
+        self._set = True
+        try:
+            yield
+        except BaseException:
+            _driver_execute(self._connection, _ROLLBACK_TO)
+            raise
 
 
 def upsert_records(session: Session, rows: Sequence[RecordRow]) -> list[tuple[str, str | None]]:
