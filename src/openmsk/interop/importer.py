@@ -324,6 +324,9 @@ class Importer:
         rejected, skipped = self.summary.rejected, group.skipped
         checked: list[tuple[SourcedResource, str, str, SummaryFields]] = []
         texts: list[bytes] = []
+        # A NUL is rare: one search over the group's texts decides whether each is searched.
+        compacts = [item.compact for item in resources if type(item) is SourcedResource]
+        may_hold_nul = None in compacts or find_nul_escape(b"".join(compacts)) is not None
         for item, (source_id, ref) in zip(resources, local):
             if type(item) is ResourceHeader:
                 skipped[item.resource_type] += 1
@@ -338,7 +341,7 @@ class Importer:
                     error = f"{rtype}.id: missing (and no fullUrl)"
                 if error is None:
                     text = item.compact or serialize(item.resource)
-                    if find_nul_escape(text):  # rare; the dict decides (the bytes may follow an escaped backslash)
+                    if may_hold_nul and find_nul_escape(text):  # the dict decides (it may follow an escaped backslash)
                         error = nul_problem(item.resource)
                 if error:
                     rejected.append({"file": item.path, "resource": f"{item.location} ({rtype})", "error": error})
@@ -352,7 +355,7 @@ class Importer:
             texts.append(text)
         maker = RowMaker(self.source, group.label, resolver, partial(self._member_for, session))
         rows: dict[str, store.RecordRow] = {}
-        kept: Counter = Counter()
+        kept: list[str] = []
         for (item, rtype, source_id, fields), data in zip(checked, resolver.resolve_many(texts)):
             try:
                 row = maker.row(item, rtype, source_id, data, fields)
@@ -360,9 +363,9 @@ class Importer:
                 rejected.append(_unreadable(item, exc))
                 continue
             rows[row.id] = row
-            kept[rtype] += 1
+            kept.append(rtype)
         group.resources.update(kept)
-        group.patients += kept["Patient"]
+        group.patients += kept.count("Patient")
         return rows
 
     def _link(self, session, patient: dict[str, Any], ref: str, group: _Group) -> None:

@@ -53,9 +53,11 @@ def _save_identifiers(session: Session, member_id: str, idents: list[tuple[str, 
 
 
 _SETTLED = ("linked", "review", "rejected")  # a link in one of these is kept as it is
-_CANDIDATE_COLUMNS = select(Member.id, Member.given_name, Member.family_name, Member.birth_date, Member.sex)
-_SAME_BIRTH_DATE = Member.birth_date == bindparam("birth_date")
-_SAME_FAMILY = func.lower(Member.family_name) == bindparam("family")
+_MEMBERS = Member.__table__  # Core columns: the ORM's compile of the lookup cost more than its queries
+_CANDIDATE_COLUMNS = select(_MEMBERS.c.id, _MEMBERS.c.given_name, _MEMBERS.c.family_name, _MEMBERS.c.birth_date,
+                            _MEMBERS.c.sex)
+_SAME_BIRTH_DATE = _MEMBERS.c.birth_date == bindparam("birth_date")
+_SAME_FAMILY = func.lower(_MEMBERS.c.family_name) == bindparam("family")
 # Members sharing the birth date or the family name: one statement for each of the fields present.
 _CANDIDATES = {
     (True, True): _CANDIDATE_COLUMNS.where(or_(_SAME_BIRTH_DATE, _SAME_FAMILY)),
