@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import islice
+from itertools import islice, repeat
 from typing import Any
 
 import orjson
@@ -118,23 +118,25 @@ class Resolver:
         """`resolve_bytes` of each compact serialization, in one pass over them all."""
         joined = b"\n".join(texts)
         parts = joined.split(_MARKER)
+        if len(parts) == 1:
+            return texts
         # Compact JSON has no raw newline (strings escape it), so the texts split apart again below.
-        if len(parts) == 1 or joined.count(b"\n") != len(texts) - 1:
-            return texts if len(parts) == 1 else [self.resolve_bytes(text) for text in texts]
-        known, element_bytes = self._bytes, self._element_bytes
-        out = [parts[0]]
-        append = out.append
-        raws = []
-        for part in islice(parts, 1, None):
-            raw, quote, rest = part.partition(b'"')
-            if not quote or raw.endswith(b"\\"):  # an escaped quote: the exact pattern reads the element
-                return [self.resolve_bytes(text) for text in texts]
-            append(known.get(raw) or element_bytes(raw))
-            append(rest)
-            raws.append(raw)
+        if joined.count(b"\n") != len(texts) - 1:
+            return [self.resolve_bytes(text) for text in texts]
+        # Each part after a marker is the reference, its closing quote, then the text up to the next one;
+        # the work is done by whole-list operations (one Python step per distinct reference, not per use).
+        raws, quotes, rests = zip(*map(bytes.partition, islice(parts, 1, None), repeat(b'"')))
+        if b"" in quotes or b"\\" in b"".join(raws):  # an escape in a reference: the exact pattern reads it
+            return [self.resolve_bytes(text) for text in texts]
+        known = self._bytes
+        for raw in set(raws).difference(known):
+            self._element_bytes(raw)
+        out = [parts[0]] * (2 * len(raws) + 1)
+        out[1::2] = map(known.__getitem__, raws)
+        out[2::2] = rests
         kept_raw = self._unresolved_raw
         if kept_raw:
-            self.unresolved += sum(1 for raw in raws if raw in kept_raw)
+            self.unresolved += sum(map(kept_raw.__contains__, raws))
         return b"".join(out).split(b"\n")
 
     def _element_of(self, match: re.Match) -> bytes:
