@@ -88,7 +88,8 @@ def test_a_group_the_single_pass_cannot_split_is_resolved_resource_by_resource()
                             "focus": [{"reference": "urn:uuid:p1"}]})
     indented = json.dumps({"resourceType": "Observation", "subject": {"reference": "urn:uuid:p1"}},
                           indent=1).encode()
-    for odd in (escaped, indented):
+    backslash = orjson.dumps({"resourceType": "Observation", "subject": {"reference": "urn:uuid:p1\\x"}})
+    for odd in (escaped, indented, backslash):
         texts = [*_group_texts(), odd]
         one_by_one, together = _resolvers()
         assert together.resolve_many(texts) == [one_by_one.resolve_bytes(text) for text in texts]
