@@ -135,7 +135,7 @@ def _parse_rule(raw: Any, order: int) -> Rule:
     if not isinstance(raw, dict):
         raise RuleError(f"rule #{order + 1}: must be a mapping")
     rid = raw.get("id")
-    if not isinstance(rid, str) or not _ID.match(rid):
+    if not isinstance(rid, str) or not _ID.fullmatch(rid):
         raise RuleError(f"rule #{order + 1} field 'id': must be lower-case letters, digits and hyphens")
     for key in raw:
         if key not in _RULE_KEYS:

@@ -126,7 +126,7 @@ def parse_exercise(raw: object, *, custom: bool = False) -> Exercise:
     if not isinstance(raw, Mapping):
         raise LibraryError("exercise: expected an object")
     ident = raw.get("id")
-    if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+    if not isinstance(ident, str) or not ID_PATTERN.fullmatch(ident):
         raise LibraryError("id: snake_case letters, digits and underscores, 2-63 characters")
     missing, unknown = sorted(REQUIRED - set(raw)), sorted(set(raw) - KEYS)
     if missing or unknown:
@@ -145,7 +145,7 @@ def parse_exercise(raw: object, *, custom: bool = False) -> Exercise:
         if not isinstance(raw["name"], str) or not raw["name"].strip():
             raise LibraryError("name: must not be empty")
         links = {k: raw.get(k) for k in ("easier", "harder", "motion")}
-        if any(v is not None and (not isinstance(v, str) or not ID_PATTERN.match(v)) for v in links.values()):
+        if any(v is not None and (not isinstance(v, str) or not ID_PATTERN.fullmatch(v)) for v in links.values()):
             raise LibraryError("easier, harder, motion: exercise or motion spec ids")
         return Exercise(
             id=ident, name=raw["name"].strip(), regions=regions, type=raw["type"], difficulty=difficulty,

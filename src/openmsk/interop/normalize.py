@@ -67,8 +67,9 @@ _REQUIRED_CHECKS: dict[str, tuple[tuple[str, str | None], ...]] = {
 # Usual choice-type suffixes, tried before scanning every key (a hit satisfies the same rule).
 _CHOICE_SUFFIXES = ("CodeableConcept", "Reference", "DateTime", "String", "Period")
 _EMPTY_TYPES = (str, list, dict)
-_ID_MATCH = ID_PATTERN.match
-_DATETIME_MATCH = DATETIME_PATTERN.match
+# Whole-string matches: `$` alone also matches before a trailing newline, which neither type allows.
+_ID_MATCH = ID_PATTERN.fullmatch
+_DATETIME_MATCH = DATETIME_PATTERN.fullmatch
 # Dates recur across a patient's resources (one encounter's time on all its observations): valid
 # ones are remembered, up to a bound, so each distinct value meets the pattern once.
 _VALID_DATES: set[str] = set()

@@ -61,6 +61,7 @@ def broken(rule_index: int, **changes):
         ({"match": {"resource_types": ["Encounter"], "codes": {"snomedct": ["1"]}}}, "field 'match.codes.snomedct'"),
         ({"match": {"resource_types": ["Encounter"]}}, "rule 'ed-visit' field 'match'"),
         ({"match": {"resource_types": ["Patient"], "codes": {"actcode": ["EMER"]}}}, "field 'match.resource_types'"),
+        ({"id": "ed-visit\n"}, "rule #1 field 'id'"),
     ],
 )
 def test_loader_names_the_offending_rule_and_field(changes, message):

@@ -60,6 +60,8 @@ def test_json_shape_carries_the_motion_spec_summary_or_null():
 
 @pytest.mark.parametrize("change, message", [
     ({"id": "Bad-Id"}, "snake_case"),
+    ({"id": "squat\n"}, "snake_case"),
+    ({"easier": "squat\n"}, "easier"),
     ({"type": "yoga"}, "type"),
     ({"difficulty": 6}, "difficulty"),
     ({"regions": ["spleen"]}, "regions"),

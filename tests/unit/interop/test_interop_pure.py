@@ -21,6 +21,10 @@ def test_validation_names_the_missing_or_malformed_element():
     assert validate({"resourceType": "Condition", "subject": {"reference": "Patient/1"},
                      "code": "knee"}) == "Condition.code: expected an object (CodeableConcept/Coding)"
     assert validate({"resourceType": "Encounter", "status": "finished", "class": {"code": "EMER"}}) is None
+    # A trailing newline is not part of an id or a dateTime (a bare `$` in a pattern would let it through).
+    assert validate({"resourceType": "Patient", "id": "p1\n"}) == "Patient.id: not a valid FHIR id"
+    assert validate({"resourceType": "Condition", "subject": {"reference": "Patient/1"},
+                     "recordedDate": "2024-02-29\n"}) == "Condition.recordedDate: not a valid FHIR dateTime"
 
 
 def test_summary_takes_code_status_date_and_subject_per_type():
