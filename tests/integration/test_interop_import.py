@@ -110,6 +110,28 @@ def test_a_bundle_too_large_for_one_statement_is_stored_the_same_in_several(db, 
     assert len(stored["urn:test:split"]) == split.written and stored["urn:test:split"] == stored["urn:test:whole"]
 
 
+def test_any_text_is_stored_exactly_as_given(db, tmp_path):
+    texts = ["emoji \U0001F600 and \U0001D518", "rtl \u202e abc", "control \u0001\u001f tab\t nl\n cr\r",
+             'quote " backslash \\ slash /', "line\u2028separator\u2029", "combining e\u0301", "bom \ufeff"]
+    entries = [synthetic.patient("t", given="Ann", family="Lee", birth_date=date(1980, 1, 1), sex="female")]
+    for index, text in enumerate(texts):
+        obs = synthetic.pain_score("t", datetime(2026, 1, 5, 10, tzinfo=UTC), 5)
+        obs["id"], obs["status"], obs["meta"] = f"o{index}", text, {"versionId": text}
+        obs["code"]["coding"][0]["display"] = text
+        entries.append(obs)
+    summary = import_paths(db, [_write(tmp_path, "texts.json", synthetic.transaction(entries))])
+    assert summary.rejected == [] and summary.written == len(texts) + 1
+    with db.transaction() as session:
+        stored = session.execute(select(ClinicalRecord.source_id, ClinicalRecord.display, ClinicalRecord.status,
+                                        ClinicalRecord.version_id, ClinicalRecord.resource_json)
+                                 .where(ClinicalRecord.resource_type == "Observation")).all()
+    for source_id, display, status, version, document in stored:
+        text = texts[int(source_id[1:])]
+        assert display == status == version == text
+        assert json.loads(document)["code"]["coding"][0]["display"] == text
+        assert document == json.dumps(json.loads(document), ensure_ascii=False, separators=(",", ":"))
+
+
 def test_conditional_references_resolve_against_directory_bundles_or_stay_external(db, synthea, tmp_path):
     folder, _ = synthea
     alone = import_paths(db, [folder / SOURCE2], source_system="urn:test:alone")
