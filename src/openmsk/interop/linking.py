@@ -93,6 +93,8 @@ def _lookup_statement(with_identifiers: bool, demographics: tuple[bool, bool], c
 
 
 class _LinkRow(NamedTuple):
+    """A Patient's stored link."""
+
     id: str
     status: str
     member_id: str | None
