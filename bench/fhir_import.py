@@ -5,8 +5,8 @@ Usage: .venv/bin/python bench/fhir_import.py [--quick] [--json]
 Input: the Synthea R4 bundles in ../shared/data/fhir/synthea (119 files, 41,948 resources; --quick
 takes the 25 smallest patient files). Each measurement runs in a fresh
 subprocess on one core against a fresh, migrated database, so peak RSS (ru_maxrss) is that run's own:
-  * ours:  openmsk.interop.service.import_paths (PostgreSQL: binary COPY into a staging table and one
-           INSERT .. SELECT .. ON CONFLICT per bundle; SQLite: multi-row upserts; whole bundles committed
+  * ours:  openmsk.interop.service.import_paths (PostgreSQL: one INSERT .. SELECT .. ON CONFLICT per
+           bundle, its rows given as JSON documents; SQLite: multi-row upserts; whole bundles committed
            together), at 1x and 4x the data (the 4x run imports the same files under 4 source systems,
            so every resource is a new row), on SQLite and on PostgreSQL (OPENMSK_TEST_POSTGRES_URL);
            the 1x figure is the median of 3 runs (1 with --quick); each 1x run then imports the same
