@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openmsk.db import Base, UTCDateTime, utcnow
@@ -39,6 +39,9 @@ class Member(Base):
     """A person enrolled in the program."""
 
     __tablename__ = "members"
+    # The FHIR import's demographic candidates: the same birth date or family name (any case).
+    __table_args__ = (Index("ix_members_birth_date", "birth_date"),
+                      Index("ix_members_family_name_lower", text("lower(family_name)")))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), unique=True)
