@@ -361,7 +361,7 @@ def test_an_error_that_stops_the_import_leaves_no_part_of_its_bundle_and_keeps_t
     assert again.written == 2 and again.rejected == []
 
 
-@pytest.mark.parametrize("failing", ["a", "b", "c"])
+@pytest.mark.parametrize("failing", ["a", "b", "d"])  # first, in between, last
 def test_a_failed_bundle_first_in_between_or_last_of_a_batch_leaves_the_others_whole(db, tmp_path, monkeypatch,
                                                                                     failing):
     from sqlalchemy.exc import OperationalError
