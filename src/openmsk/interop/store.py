@@ -254,10 +254,10 @@ def save_directory(session: Session, entries: dict[str, str]) -> None:
         # One statement with one JSON parameter, whatever the number of entries: the driver adapts
         # text arrays element by element in Python, orjson writes the document in one call.
         sql = ("INSERT INTO fhir_directory_entries (id, query, reference) SELECT id, query, reference "
-               "FROM json_to_recordset(%s::json) AS incoming(id text, query text, reference text) "
+               "FROM json_to_recordset(%s) AS incoming(id text, query text, reference text) "
                "ON CONFLICT (query) DO NOTHING")
         with _driver_errors(connection, sql), connection.cursor() as cursor:
-            cursor.execute(sql, (orjson.dumps(items).decode(),))
+            cursor.execute(sql, (Json(orjson.dumps(items), dumps=_as_is),))
         return
     insert = _insert(session)
     for start in range(0, len(items), 1000):
